@@ -1,0 +1,1 @@
+"""Assessment (考核): schemes, indicators, scores and rankings of units."""

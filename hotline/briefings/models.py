@@ -1,0 +1,1 @@
+"""Briefings (简报): weekly, ten-day and monthly documents for leaders."""

@@ -1,0 +1,1 @@
+"""Intake channels (SMS, WeChat, mailbox, telephony, merged hotlines, partners) behind adapters."""

@@ -1,0 +1,1 @@
+"""The made-up demo city loaded by `hotline demo`."""

@@ -1,0 +1,1 @@
+"""Callback (回访): surveys of callers and their satisfaction."""

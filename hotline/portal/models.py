@@ -1,0 +1,1 @@
+"""The public citizen portal: submit, track, rate, read the FAQ."""

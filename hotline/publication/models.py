@@ -1,0 +1,1 @@
+"""Publication (分类选登) of selected, anonymised answered orders."""

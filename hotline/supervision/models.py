@@ -1,0 +1,1 @@
+"""Supervision (督办): triggers, reminders, notices and escalation."""

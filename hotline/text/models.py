@@ -1,0 +1,1 @@
+"""Chinese text: normalisation, segmentation with the deployment's dictionary, personal-data masking."""

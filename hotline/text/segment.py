@@ -1,0 +1,169 @@
+"""Chinese word segmentation with jieba and a user dictionary built from the deployment's own names:
+divisions, units and categories (so that 东湖街道 or 市水务局 stay one token).
+
+One tokenizer per process, built on first use; ``reload_dictionary()`` after the directory changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+
+import jieba
+
+from .normalize import normalize
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "我",
+        "有",
+        "和",
+        "就",
+        "不",
+        "人",
+        "都",
+        "一",
+        "一个",
+        "上",
+        "也",
+        "很",
+        "到",
+        "说",
+        "要",
+        "去",
+        "你",
+        "会",
+        "着",
+        "没有",
+        "看",
+        "好",
+        "自己",
+        "这",
+        "那",
+        "他",
+        "她",
+        "它",
+        "们",
+        "我们",
+        "你们",
+        "他们",
+        "请",
+        "问",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "呀",
+        "与",
+        "及",
+        "或",
+        "等",
+        "对",
+        "把",
+        "被",
+        "让",
+        "给",
+        "从",
+        "向",
+        "为",
+        "以",
+        "于",
+        "而",
+        "但",
+        "并",
+        "所",
+        "之",
+        "其",
+        "该",
+        "此",
+        "这个",
+        "那个",
+        "什么",
+        "怎么",
+        "如何",
+        "哪里",
+        "还",
+        "又",
+        "再",
+        "已",
+        "已经",
+        "能",
+        "可以",
+        "可",
+        "没",
+        "无",
+        "非",
+        "由",
+        "将",
+        "因为",
+        "所以",
+        "如果",
+        "虽然",
+        "然而",
+        "现在",
+        "目前",
+        "希望",
+        "反映",
+        "您好",
+        "你好",
+        "谢谢",
+    ]
+)
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def _deployment_terms() -> Iterable[str]:
+    from django.db import DatabaseError
+
+    try:
+        from hotline.directory.models import Division, Unit
+        from hotline.taxonomy.models import Category
+
+        yield from Division.objects.values_list("name", flat=True)
+        yield from Unit.objects.values_list("name", flat=True)
+        yield from Unit.objects.exclude(short_name="").values_list("short_name", flat=True)
+        yield from Category.objects.values_list("name", flat=True)
+    except DatabaseError:  # before migrations: segment without the deployment's words
+        return
+
+
+def _build(extra: Iterable[str] = ()) -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for term in [*_deployment_terms(), *extra]:
+        term = normalize(term)
+        if 1 < len(term) <= 20:
+            tokenizer.add_word(term, freq=20000)
+    return tokenizer
+
+
+def tokenizer() -> jieba.Tokenizer:
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                _tokenizer = _build()
+    return _tokenizer
+
+
+def reload_dictionary(extra: Iterable[str] = ()) -> None:
+    global _tokenizer
+    with _lock:
+        _tokenizer = _build(extra)
+
+
+def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Normalised words of ``text``: punctuation dropped, stop words dropped unless asked to keep them."""
+    words = (w.strip() for w in tokenizer().lcut(normalize(text)))
+    return [w for w in words if w and _WORD.search(w) and (keep_stopwords or w not in STOPWORDS)]

@@ -1,0 +1,1 @@
+"""The staff web UI: one workbench per role."""
