@@ -164,12 +164,17 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "hotline",
+# The cache also holds the rate limits, so it must be shared by every web worker process: Redis when
+# configured, else files under var/ (shared by the processes of one machine).
+if _redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     }
-}
 
 LOGGING = {
     "version": 1,

@@ -75,6 +75,7 @@ class Action(models.TextChoices):
     ATTACH = "attach", _("attachment")
     ABSORB = "absorb", _("duplicate merged in")  # recorded on the master of a merge
     DECLINE = "decline", _("assisting unit declines")  # 协办退回
+    UPDATE = "update", _("corrected details")  # 修改工单信息 (category, urgency, place …)
 
 
 SAME = "same"
@@ -124,6 +125,17 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     Action.SLA_OVERDUE: {status: SAME for status in _ANY_OPEN},
     Action.ATTACH: {status: SAME for status in _ANY_OPEN},
     Action.ABSORB: {status: SAME for status in _ANY_OPEN},
+    Action.UPDATE: {
+        status: SAME
+        for status in (
+            Status.RECEIVED,
+            Status.AWAITING_DISPATCH,
+            Status.AWAITING_INSTRUCTION,
+            Status.DISPATCHED,
+            Status.IN_PROGRESS,
+            Status.RETURNED,
+        )
+    },
 }
 
 # What an assisting unit (协办) may do. The order's status follows the lead unit, so none of these moves it.
@@ -140,6 +152,7 @@ ASSIST_TRANSITIONS: dict[str, frozenset[str]] = {
 
 _CENTER_INTAKE = {
     Action.INTAKE,
+    Action.UPDATE,
     Action.ACCEPT,
     Action.ANSWER,
     Action.REJECT,
@@ -185,7 +198,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.UNIT_LEADER: frozenset(_UNIT_WORK),
     Role.ADMIN: frozenset(Action.values),
 }
-SYSTEM_ACTIONS = frozenset({Action.SLA_WARNING, Action.SLA_OVERDUE, Action.REMIND, Action.CLOSE})
+# What the platform itself may do with no person acting: the sweeps' marks, reminders and notices, closing
+# an order whose caller is exempt from callback, auto-dispatch above the configured confidence, and the
+# reopen that follows a dissatisfied survey answer.
+MARK_ACTIONS = frozenset({Action.SLA_WARNING, Action.SLA_OVERDUE, Action.REMIND, Action.SUPERVISE})
+SYSTEM_ACTIONS = MARK_ACTIONS | {Action.CLOSE, Action.DISPATCH, Action.REOPEN}
+# What callers do themselves through a channel (the portal, an SMS answer): rate the handling, add files.
+CALLER_ACTIONS = frozenset({Action.CALLBACK, Action.ATTACH})
 UNIT_ACTIONS = frozenset(_UNIT_WORK)
 
 

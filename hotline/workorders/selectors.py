@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from hotline.core.errors import NotFound
+from hotline.core.errors import NotFound, ValidationFailed
 from hotline.directory.models import Role, Unit, User
 
-from .lifecycle import OPEN_STATUSES
+from .lifecycle import OPEN_STATUSES, Status
 from .models import Assignment, WorkOrder
 
 
@@ -111,3 +111,72 @@ def caller_history(*, phone: str, now: dt.datetime, days: int = 30) -> dict[str,
         "open_count": orders.filter(status__in=OPEN_STATUSES).count(),
         "confidential": orders.filter(confidential=True).exists(),
     }
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """What a person searches orders by; every field optional. ``q`` matches a number, a phone, or words
+    of the title and content. Category and division include their sub-trees."""
+
+    q: str = ""
+    statuses: tuple[str, ...] = ()
+    open_only: bool = False
+    channel: str = ""
+    request_type: str = ""
+    urgency: str = ""
+    category_id: int | None = None
+    division_id: int | None = None
+    unit_id: int | None = None
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    external_id: str = ""
+
+
+def workorder_search(user: User, filters: OrderFilter) -> QuerySet[WorkOrder]:
+    """Orders ``user`` may see that match ``filters``, newest first. A unit's staff never find a
+    confidential caller by phone: the phone filter applies only to orders whose caller they may see."""
+    from hotline.directory.models import Division
+    from hotline.taxonomy.models import Category
+
+    orders = workorders_for_user(user).select_related("channel", "category", "division")
+    unknown = [status for status in filters.statuses if status not in Status.values]
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown status {unknown[0]!r}.", code="invalid_status", details={"allowed": list(Status.values)}
+        )
+    if filters.statuses:
+        orders = orders.filter(status__in=filters.statuses)
+    if filters.open_only:
+        orders = orders.filter(status__in=OPEN_STATUSES)
+    for field in ("channel", "request_type", "urgency", "external_id"):
+        value = getattr(filters, field)
+        if value:
+            orders = orders.filter(**({"channel__code": value} if field == "channel" else {field: value}))
+    if filters.category_id is not None:
+        category = Category.objects.filter(pk=filters.category_id).first()
+        if category is None:
+            return orders.none()
+        orders = orders.filter(category__path__startswith=category.path)
+    if filters.division_id is not None:
+        division = Division.objects.filter(pk=filters.division_id).first()
+        if division is None:
+            return orders.none()
+        orders = orders.filter(division__path__startswith=division.path)
+    if filters.unit_id is not None:
+        orders = orders.filter(
+            Exists(Assignment.objects.filter(order=OuterRef("pk"), unit_id=filters.unit_id))
+        )
+    if filters.received_from is not None:
+        orders = orders.filter(received_at__gte=filters.received_from)
+    if filters.received_to is not None:
+        orders = orders.filter(received_at__lt=filters.received_to)
+    text = filters.q.strip()
+    if text:
+        match = Q(number=text) | Q(title__icontains=text) | Q(content__icontains=text)
+        if text.isdigit() and len(text) >= 7:
+            phone = Q(caller_phone=text)
+            if not (user.is_superuser or user.is_center_staff):
+                phone &= Q(confidential=False, anonymous=False)
+            match |= phone
+        orders = orders.filter(match)
+    return orders.order_by("-received_at", "-pk")

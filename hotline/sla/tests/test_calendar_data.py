@@ -99,7 +99,9 @@ def test_most_specific_policy_wins(city):
     assert str(limits_for(request_type="consult", urgency="normal").handle) == "3wd"
     assert str(limits_for(request_type="complaint", urgency="normal").handle) == "7wd"
     assert str(limits_for(request_type="complaint", urgency="emergency").handle) == "2h"
-    SlaPolicy.objects.create(name="供水24小时", category=Category.objects.get_parent(city.category), handle_limit="24h")
+    SlaPolicy.objects.create(
+        name="供水24小时", category=Category.objects.get_parent(city.category), handle_limit="24h"
+    )
     SlaPolicy.objects.create(name="水务局供水", category=city.category, unit=city.water, handle_limit="12h")
     invalidate_cache()
     path = city.category.path

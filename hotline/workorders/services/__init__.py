@@ -15,6 +15,7 @@ services as wo``."""
 
 from __future__ import annotations
 
+from .details import workorder_attach, workorder_update
 from .dispatch import (
     workorder_decide_extension,
     workorder_dispatch,
@@ -60,6 +61,7 @@ __all__ = [
     "transition",
     "workorder_accept",
     "workorder_answer",
+    "workorder_attach",
     "workorder_by_number",
     "workorder_callback",
     "workorder_close",
@@ -82,4 +84,5 @@ __all__ = [
     "workorder_review_return",
     "workorder_sign",
     "workorder_supervise",
+    "workorder_update",
 ]

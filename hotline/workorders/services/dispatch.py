@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -20,16 +21,21 @@ from .transitions import _limits, _move, _warn_at, deadline, transition
 def workorder_dispatch(
     *,
     order: WorkOrder,
-    actor: User,
+    actor: User | None,
     lead: Unit,
     now: dt.datetime,
     assists: Sequence[Unit] = (),
     instructions: str = "",
     version: int | None = None,
+    basis: dict[str, Any] | None = None,
 ) -> WorkOrder:
     """Send the order to one lead unit (主办) and optional assisting units (协办). Each assignment gets its
     own sign-for, return and handling deadlines from the SLA policy for the order and that unit. Any still
-    active assignment of an earlier dispatch is cancelled."""
+    active assignment of an earlier dispatch is cancelled. ``actor`` is None for an automatic dispatch
+    (smart dispatch above its confidence threshold). ``basis`` records why these units were chosen (the
+    catalogue rule, the model version and its confidence, a suggestion the dispatcher took)."""
+    if actor is None and not basis:
+        raise ValidationFailed("An automatic dispatch must record its basis.", code="basis_required")
     assist_list = list(dict.fromkeys(u for u in assists if u.pk != lead.pk))
     for unit in [lead, *assist_list]:
         if not unit.active or unit.is_center:
@@ -42,7 +48,11 @@ def workorder_dispatch(
             now=now,
             version=version,
             comment=instructions,
-            data={"lead": lead.pk, "assists": [u.pk for u in assist_list]},
+            data={
+                "lead": lead.pk,
+                "assists": [u.pk for u in assist_list],
+                **({"basis": basis} if basis else {}),
+            },
         )
         _cancel_active(order)
         current_round = order.reopen_count + 1

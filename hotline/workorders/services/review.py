@@ -133,7 +133,7 @@ def workorder_close(
 
 
 def workorder_reopen(
-    *, order: WorkOrder, actor: User, now: dt.datetime, comment: str = "", version: int | None = None
+    *, order: WorkOrder, actor: User | None, now: dt.datetime, comment: str = "", version: int | None = None
 ) -> WorkOrder:
     """Reopen (重办) an order whose callback was dissatisfied and unsolved, once; the second result stands."""
 
@@ -188,7 +188,7 @@ def workorder_remind(
 def workorder_supervise(
     *,
     order: WorkOrder,
-    actor: User,
+    actor: User | None,
     now: dt.datetime,
     comment: str,
     respond_by: dt.datetime | None = None,

@@ -15,7 +15,7 @@ from hotline.sla.limits import Limit
 from hotline.sla.selectors import Limits, limits_for, work_calendar
 from hotline.taxonomy.models import RequestType, Urgency
 
-from ..lifecycle import SYSTEM_ACTIONS, Action, role_may, target_status
+from ..lifecycle import CALLER_ACTIONS, MARK_ACTIONS, SYSTEM_ACTIONS, Action, role_may, target_status
 from ..models import Assignment, Event, WorkOrder
 
 # Listeners called (after commit) with each new event: notifications, webhooks, analytics counters.
@@ -62,7 +62,8 @@ def transition(
         guard(locked)
     source = locked.status
     fields = {"status": target, **(changes or {})}
-    bump = action not in SYSTEM_ACTIONS or actor is not None
+    # The platform's own marks leave the version alone, so they never make a person's open form stale.
+    bump = action not in MARK_ACTIONS or actor is not None
     for name, value in fields.items():
         setattr(locked, name, value)
     update_fields = [*fields, "last_event_seq"]
@@ -88,7 +89,7 @@ def transition(
 
 def _check_actor(actor: User | None, action: str) -> None:
     if actor is None:
-        if action not in SYSTEM_ACTIONS:
+        if action not in SYSTEM_ACTIONS | CALLER_ACTIONS:
             raise Forbidden(f"Action {action!r} needs a person.", code="action_not_permitted")
         return
     if not actor.is_active:
