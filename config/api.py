@@ -35,6 +35,7 @@ def _register() -> None:
         "analytics",
         "publication",
         "supervision",
+        "notifications",
         "feedback",
         "assessment",
         "briefings",

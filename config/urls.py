@@ -18,6 +18,7 @@ urlpatterns = [
     path("analytics/", include("hotline.analytics.urls")),
     path("publication/", include("hotline.publication.urls")),
     path("supervision/", include("hotline.supervision.urls")),
+    path("notifications/", include("hotline.notifications.urls")),
     path("feedback/", include("hotline.feedback.urls")),
     path("assessment/", include("hotline.assessment.urls")),
     path("briefings/", include("hotline.briefings.urls")),

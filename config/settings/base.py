@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "hotline.analytics",
     "hotline.publication",
     "hotline.supervision",
+    "hotline.notifications",
     "hotline.feedback",
     "hotline.assessment",
     "hotline.briefings",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -71,10 +72,13 @@ def workorder_intake(
     source_system: str = "",
     publish_consent: bool = True,
     accept: bool = True,
+    intake_data: dict[str, Any] | None = None,
 ) -> WorkOrder:
     """Record a request (受理). Staff intake (``accept=True``) puts it straight into the dispatch queue;
     requests from self-service channels stay ``received`` until an agent accepts, answers or rejects them.
-    The order gets a unique number and a query code for the citizen portal."""
+    The order gets a unique number and a query code for the citizen portal. ``intake_data`` is kept on
+    the intake event for the apps that listen (the call it came from, a partner's reference, a
+    suggestion the agent took)."""
     title, content = (title or "").strip(), (content or "").strip()
     if not title:
         raise ValidationFailed("A title is required.", code="title_required")
@@ -124,7 +128,9 @@ def workorder_intake(
         order.dispatch_due_at = deadline(now, limits.dispatch)
         order.progress_due_at = deadline(now, limits.progress)
         # A new order is ours alone until commit: record intake and acceptance without locking.
-        events = [_new_event(order, action=Action.INTAKE, actor=actor, now=now, from_status="")]
+        events = [
+            _new_event(order, action=Action.INTAKE, actor=actor, now=now, from_status="", data=intake_data)
+        ]
         if accept:
             order.status = target_status(Action.ACCEPT, Status.RECEIVED) or Status.RECEIVED
             events.append(

@@ -1,0 +1,1 @@
+"""In-app notifications to staff (supervision notices, review reminders, early warnings)."""
