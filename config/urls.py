@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,8 +26,5 @@ urlpatterns = [
     path("directory/", include("hotline.directory.urls")),
     path("", include("hotline.workbench.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No public media URL, not even in development: attachments are served only by views that check the
+# permission gate (workorders:attachment, portal:attachment).

@@ -9,6 +9,8 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
+from .queue import huey_settings
+
 # Lets admin and queryset classes take type parameters at runtime (ModelAdmin[WorkOrder]).
 django_stubs_ext.monkeypatch()
 
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "django_htmx",
     "axes",
+    "csp",
     "hotline.core",
     "hotline.directory",
     "hotline.taxonomy",
@@ -59,12 +62,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hotline.workbench.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hotline.workbench.middleware.IdleLogoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,6 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = LOGIN_URL
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -135,35 +142,54 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 10 * 3600  # a shift at most; idle sessions end much sooner (below)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed out after this long without the person doing anything (polling panels do not count), so an
+# unattended desk does not stay signed in. hotline.workbench.middleware.IdleLogoutMiddleware enforces it.
+HOTLINE_SESSION_IDLE_SECONDS = int(os.environ.get("HOTLINE_SESSION_IDLE_SECONDS", str(30 * 60)))
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # scripts never read it: the token is in the page (hx-headers on <body>)
+CSRF_FAILURE_VIEW = "hotline.workbench.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content security policy (django-csp 4): scripts and styles only from our own static files, no inline
+# script or style anywhere (htmx is configured not to inject its indicator styles), no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# The background worker. SQLite by default (no extra server); Redis when HOTLINE_REDIS_URL is set.
+# The portal's rate limits (django-ratelimit) count per client address. Behind a reverse proxy, name the
+# request.META key that holds the client's address (e.g. HTTP_X_REAL_IP set by nginx).
+RATELIMIT_IP_META_KEY = os.environ.get("HOTLINE_CLIENT_IP_META_KEY") or None
+
+# The background worker's queue: a SQLite file by default (no extra server); Redis or PostgreSQL in
+# production with HOTLINE_QUEUE_URL (HOTLINE_REDIS_URL, when set, serves as the queue too).
 _redis_url = os.environ.get("HOTLINE_REDIS_URL", "")
-if _redis_url:
-    HUEY = {
-        "name": "hotline",
-        "huey_class": "huey.RedisHuey",
-        "url": _redis_url,
-        "immediate": False,
-        "consumer": {"workers": 4, "worker_type": "thread"},
-    }
-else:
-    HUEY = {
-        "name": "hotline",
-        "huey_class": "huey.SqliteHuey",
-        "filename": str(VAR_DIR / "huey.sqlite3"),
-        "immediate": False,
-        "consumer": {"workers": 2, "worker_type": "thread"},
-    }
+HUEY = huey_settings(
+    os.environ.get("HOTLINE_QUEUE_URL", _redis_url),
+    VAR_DIR,
+    workers=int(os.environ.get("HOTLINE_WORKER_THREADS", "4" if _redis_url else "2")),
+)
 
 # The cache also holds the rate limits, so it must be shared by every web worker process: Redis when
 # configured, else files under var/ (shared by the processes of one machine).

@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 
+from hotline.core.admin import DropsReferenceCache
 from hotline.core.clock import localtime, now
 
 from .models import CalendarDay, CalendarYear, SlaPolicy, WorkingPeriod
-from .selectors import calendar_warnings, invalidate_cache
+from .selectors import calendar_warnings
 
 
-class CalendarWarningMixin:
+class CalendarWarningMixin(DropsReferenceCache):
     """Shows the calendar's warnings (a year not loaded) above the list, and drops the cache on save."""
 
     def changelist_view(
@@ -20,14 +21,6 @@ class CalendarWarningMixin:
         for warning in calendar_warnings(today=localtime(now()).date()):
             messages.warning(request, warning)
         return super().changelist_view(request, extra_context)  # type: ignore[misc]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        invalidate_cache()
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)  # type: ignore[misc]
-        invalidate_cache()
 
 
 @admin.register(CalendarYear)

@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from dataclasses import dataclass
 
+from hotline.core import refcache
 from hotline.core.clock import local_tz
 
 from .clock import DEFAULT_PERIODS, WorkCalendar
 from .limits import Limit
 from .models import CalendarDay, CalendarYear, SlaPolicy, WorkingPeriod
 
-# The calendar and the policies change a few times a year; every deadline needs them. Each process keeps
-# a copy for a short time, and the services that edit them drop it at once in their own process.
-_CACHE_SECONDS = 60.0
-_lock = threading.Lock()
-_cache: dict[str, tuple[float, object]] = {}
-
-
-def _cached(key: str, load: object) -> object:
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < _CACHE_SECONDS:
-            return hit[1]
-    value = load()  # type: ignore[operator]
-    with _lock:
-        _cache[key] = (now, value)
-    return value
-
 
 def invalidate_cache() -> None:
-    with _lock:
-        _cache.clear()
+    """Drop this process's copy of the calendar, policies and other reference data."""
+    refcache.invalidate()
 
 
 def _load_calendar() -> WorkCalendar:
@@ -46,7 +27,7 @@ def _load_calendar() -> WorkCalendar:
 
 def work_calendar() -> WorkCalendar:
     """The deployment's working calendar, as the pure clock functions take it."""
-    return _cached("calendar", _load_calendar)  # type: ignore[return-value]
+    return refcache.cached("calendar", _load_calendar)
 
 
 def calendar_warnings(*, today: dt.date) -> list[str]:
@@ -99,7 +80,7 @@ def limits_for(
 ) -> Limits:
     """The most specific active policy that matches. A policy for a category also covers its
     sub-categories (``category_path`` is the treebeard path of the order's category)."""
-    policies: list[SlaPolicy] = _cached("policies", _load_policies)  # type: ignore[assignment]
+    policies = refcache.cached("policies", _load_policies)
     best: SlaPolicy | None = None
     best_rank = (-1, -1)
     category_paths = _category_paths()
@@ -141,4 +122,4 @@ def _category_paths() -> dict[int, str]:
         )
         return dict(Category.objects.filter(pk__in=list(ids)).values_list("pk", "path"))
 
-    return _cached("policy-category-paths", load)  # type: ignore[return-value]
+    return refcache.cached("policy-category-paths", load)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from hotline.core import refcache
 from hotline.core.errors import ValidationFailed
 from hotline.core.tables import read_table
 
@@ -84,4 +85,5 @@ def taxonomy_import(path: Path | str) -> ImportResult:
                     created += was_created
                     existing += not was_created
                 parent = Category.objects.get(pk=node.pk)  # fresh: add_child changes the parent's row
+    refcache.invalidate()
     return ImportResult(created=created, existing=existing)

@@ -1,5 +1,6 @@
 """Personal data masked before text is stored in any model or index: phone numbers, ID card numbers,
-bank card numbers, e-mail addresses and car plates. Each is replaced by a placeholder naming its kind."""
+bank card numbers, e-mail addresses, car plates, QQ and WeChat accounts, and a name the caller gives
+(我叫…, 姓名：…). Each is replaced by a placeholder naming its kind."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("手机号", re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")),
     ("电话", re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)")),
     ("邮箱", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("社交账号", re.compile(r"(?:(?<![A-Za-z])[Qq]{2}号?|微信号?|[Ww]echat|vx|VX)\s*[:：]?\s*[A-Za-z0-9_-]{5,20}")),
+    ("姓名", re.compile(r"(?:我叫|姓名\s*[:：]|联系人\s*[:：])\s*[\u4e00-\u9fff·]{2,4}")),
     (
         "车牌",
         re.compile(

@@ -1,5 +1,7 @@
 """Chinese word segmentation with jieba and a user dictionary built from the deployment's own names:
-divisions, units and categories (so that 东湖街道 or 市水务局 stay one token).
+divisions (and their aliases), units (and short names), categories (and their keywords), and whatever
+other apps contribute through ``term_sources`` (smart dispatch adds its gazetteer of roads, estates and
+landmarks), so that 东湖街道, 市水务局 or 幸福里小区 stay one token.
 
 One tokenizer per process, built on first use; ``reload_dictionary()`` after the directory changes.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import jieba
 
@@ -122,20 +124,35 @@ STOPWORDS = frozenset(
 
 jieba.setLogLevel(logging.WARNING)
 
+# More words for the user dictionary: apps append a callable returning names in their ``ready()``.
+term_sources: list[Callable[[], Iterable[str]]] = []
 
-def _deployment_terms() -> Iterable[str]:
+
+def _split(values: Iterable[str]) -> Iterable[str]:
+    for value in values:
+        yield from (part.strip() for part in value.replace("，", ",").split(",") if part.strip())
+
+
+def _deployment_terms() -> list[str]:
     from django.db import DatabaseError
 
     try:
         from hotline.directory.models import Division, Unit
         from hotline.taxonomy.models import Category
 
-        yield from Division.objects.values_list("name", flat=True)
-        yield from Unit.objects.values_list("name", flat=True)
-        yield from Unit.objects.exclude(short_name="").values_list("short_name", flat=True)
-        yield from Category.objects.values_list("name", flat=True)
+        terms = [
+            *Division.objects.values_list("name", flat=True),
+            *_split(Division.objects.exclude(aliases="").values_list("aliases", flat=True)),
+            *Unit.objects.values_list("name", flat=True),
+            *Unit.objects.exclude(short_name="").values_list("short_name", flat=True),
+            *Category.objects.values_list("name", flat=True),
+            *_split(Category.objects.exclude(keywords="").values_list("keywords", flat=True)),
+        ]
+        for source in term_sources:
+            terms.extend(source())
+        return terms
     except DatabaseError:  # before migrations: segment without the deployment's words
-        return
+        return []
 
 
 def _build(extra: Iterable[str] = ()) -> jieba.Tokenizer:

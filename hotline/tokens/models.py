@@ -29,3 +29,28 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST that carried an ``Idempotency-Key``: a retry with the same key (from the
+    same caller) gets this answer back instead of acting twice. Kept until ``expires_at``."""
+
+    scope = models.CharField(max_length=80, help_text="who sent the key: a token, a user or an address")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="hash of method, path and body")
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

@@ -30,5 +30,5 @@ def user_for_token(raw: str, *, now: dt.datetime) -> User | None:
 
 
 def tokens_of(user: User | None = None) -> QuerySet[ApiToken]:
-    tokens = ApiToken.objects.select_related("user").order_by("-created_at")
+    tokens = ApiToken.objects.select_related("user", "user__unit").order_by("-created_at")
     return tokens.filter(user=user) if user is not None else tokens

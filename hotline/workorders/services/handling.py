@@ -31,10 +31,11 @@ def assignment_for_actor(order: WorkOrder, actor: User, *, unit: Unit | None = N
     if unit is not None:
         active = [a for a in active if a.unit_id == unit.pk]
     if actor.role in (Role.UNIT_HANDLER, Role.UNIT_LEADER):
-        if actor.unit is None:
+        if actor.unit_id is None:
             raise Forbidden("Your account belongs to no unit.", code="not_assigned")
-        if actor.role == Role.UNIT_LEADER:
-            active = [a for a in active if a.unit.path.startswith(actor.unit.path)]
+        if actor.role == Role.UNIT_LEADER and actor.unit is not None:
+            scope = actor.unit.path
+            active = [a for a in active if a.unit.path.startswith(scope)]
         else:
             active = [a for a in active if a.unit_id == actor.unit_id]
     elif unit is None:
@@ -61,8 +62,11 @@ def _unit_action(
     data: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
     guard: Callable[[WorkOrder], None] | None = None,
+    assignment: Assignment | None = None,
 ) -> tuple[WorkOrder, Assignment, Event]:
-    assignment = assignment_for_actor(order, actor, unit=unit)
+    """Act through the actor's assignment (looked up unless the caller already holds it)."""
+    if assignment is None:
+        assignment = assignment_for_actor(order, actor, unit=unit)
     if assignment.state not in set(states):
         raise Conflict(
             f"Your assignment is {assignment.get_state_display()}; {Action(action).label} is not possible.",
@@ -132,6 +136,7 @@ def workorder_return(
             actor=actor,
             now=now,
             unit=assignment.unit,
+            assignment=assignment,
             version=version,
             states=[Assignment.State.PENDING, Assignment.State.SIGNED],
             comment=reason.strip(),
@@ -169,6 +174,7 @@ def workorder_request_extension(
             actor=actor,
             now=now,
             unit=assignment.unit,
+            assignment=assignment,
             version=version,
             states=[Assignment.State.SIGNED],
             comment=reason.strip(),
@@ -250,6 +256,7 @@ def workorder_contribute(
             actor=actor,
             now=now,
             unit=assignment.unit,
+            assignment=assignment,
             version=version,
             states=[Assignment.State.SIGNED],
             comment=text.strip(),
@@ -336,6 +343,7 @@ def workorder_reply(
             actor=actor,
             now=now,
             unit=assignment.unit,
+            assignment=assignment,
             version=version,
             states=[Assignment.State.SIGNED],
             comment=text.strip(),

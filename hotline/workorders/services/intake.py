@@ -13,6 +13,7 @@ from hotline.core.clock import localtime
 from hotline.core.errors import Conflict, Forbidden, ValidationFailed
 from hotline.directory.models import Division, User
 from hotline.taxonomy.models import Category, Channel, RejectionReason, RequestType, Urgency
+from hotline.taxonomy.selectors import channel_by_code
 
 from ..lifecycle import Action, Status, target_status
 from ..models import Event, OrderSequence, WorkOrder
@@ -89,7 +90,7 @@ def workorder_intake(
     _validate_choice(request_type, RequestType, "request_type")
     _validate_choice(urgency, Urgency, "urgency")
     if isinstance(channel, str):
-        found = Channel.objects.filter(code=channel, active=True).first()
+        found = channel_by_code(channel)
         if found is None:
             raise ValidationFailed(f"Unknown channel {channel!r}.", code="invalid_channel")
         channel = found

@@ -10,7 +10,6 @@ from django.db import transaction
 
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.directory.models import Unit, User
-from hotline.taxonomy.models import RequestType
 
 from ..lifecycle import Action
 from ..models import Assignment, Satisfaction, WorkOrder
@@ -18,14 +17,12 @@ from .transitions import _move, transition
 
 
 def callback_exempt(order: WorkOrder) -> str:
-    """Why the caller is not called back, or "" when they are (anonymous, no phone, praise)."""
-    if order.anonymous:
-        return "anonymous"
-    if not order.caller_phone:
-        return "no_phone"
-    if order.request_type == RequestType.PRAISE:
-        return "praise"
-    return ""
+    """Why the caller is not called back, or "" when they are. The exemptions are data
+    (``feedback.CallbackExemption``, edited on the callback exemptions page: anonymous, praise, rejected
+    … by default); an order without a phone number is never called back."""
+    from hotline.feedback.selectors import callback_exemption
+
+    return callback_exemption(order)
 
 
 def workorder_review_reply(

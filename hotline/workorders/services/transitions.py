@@ -14,6 +14,7 @@ from hotline.sla import clock
 from hotline.sla.limits import Limit
 from hotline.sla.selectors import Limits, limits_for, work_calendar
 from hotline.taxonomy.models import RequestType, Urgency
+from hotline.taxonomy.selectors import category_path
 
 from ..lifecycle import CALLER_ACTIONS, MARK_ACTIONS, SYSTEM_ACTIONS, Action, role_may, target_status
 from ..models import Assignment, Event, WorkOrder
@@ -147,7 +148,7 @@ def _limits(order: WorkOrder, unit: Unit | None = None) -> Limits:
     return limits_for(
         request_type=order.request_type,
         urgency=order.urgency,
-        category_path=order.category.path if order.category_id and order.category else None,
+        category_path=category_path(order.category_id) if order.category_id else None,
         unit_id=unit.pk if unit else None,
     )
 

@@ -128,7 +128,11 @@ def test_search_by_text_status_and_filters(make_order, city, dispatcher, unit_ha
     assert found(agent, q="13900002222") == {noise.number}
     assert found(agent, statuses=("dispatched",)) == {water.number}
     assert found(agent, received_from=now - dt.timedelta(days=30)) == {water.number, noise.number}
-    assert found(agent, category_id=Category.objects.get_root(city.category).pk) == {water.number, noise.number, old.number}
+    assert found(agent, category_id=Category.objects.get_root(city.category).pk) == {
+        water.number,
+        noise.number,
+        old.number,
+    }
     assert found(agent, unit_id=city.water.pk) == {water.number}
     # a unit finds only its own orders, and never a confidential caller by phone
     assert found(unit_handler, q="停水") == {water.number}

@@ -37,8 +37,10 @@ class Command(BaseCommand):
                 for token in tokens_of(owner):
                     state = "revoked" if token.revoked_at else "active"
                     used = token.last_used_at.isoformat() if token.last_used_at else "never"
+                    unit = token.user.unit.name if token.user.unit else "-"
                     self.stdout.write(
-                        f"{token.pk}\t{token.prefix}…\t{token.user.username}\t{token.name}\t{state}\tlast used {used}"
+                        f"{token.pk}\t{token.prefix}…\t{token.user.username}\t{token.user.role}\t{unit}\t"
+                        f"{token.name}\t{state}\tlast used {used}"
                     )
             else:
                 token = token_revoke(token_id=options["id"], now=now())

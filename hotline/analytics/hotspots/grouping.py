@@ -1,0 +1,272 @@
+"""Grouping orders into issues: the same problem at the same place, or the same problem of one group of
+people (no place, or only a district). Pure computation over arrays, no database.
+
+1. Each order's problem words become a TF-IDF vector (title words count twice; ``(1 + ln tf) · idf``,
+   idf = ``ln((1 + N) / (1 + df)) + 1``), cut to its ``TOP_TERMS`` heaviest words and L2-normalised.
+2. Candidate pairs come from blocks, so that a million orders never means a million squared comparisons:
+   orders at the same specific place, and orders sharing two of their three most distinctive words
+   ("anchors"). Within a block, orders are in time order and each is compared with the next ``BAND``
+   ones, so a large block costs linear time; an issue spread over many orders stays linked through its
+   members.
+3. A pair is linked when the cosine similarity of the problem words reaches ``PLACE_THRESHOLD`` for the
+   same place (and a compatible district), or ``FREE_THRESHOLD`` otherwise; two orders at different
+   specific places, or in different districts, are never linked.
+4. Linked orders form groups (connected components). A group is then checked against its own centre:
+   members whose similarity to the group's centroid is below ``CORE_THRESHOLD`` leave it, and a group
+   that spans several specific places is split by place, so that noise never rides into an issue on a
+   chain of weak links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+TOP_TERMS = 20
+ANCHORS = 3
+BAND = 24
+PLACE_THRESHOLD = 0.30
+FREE_THRESHOLD = 0.50
+CORE_THRESHOLD = 0.22
+MAX_ANCHOR_DF = 0.05  # a word in more than 5 % of the orders is too common to block on
+PAIR_BATCH = 400_000
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass
+class Corpus:
+    """The orders to group, in time order: one entry per order in each list/array."""
+
+    terms: list[str]  # "title words | content words"
+    places: list[str]  # specific place key or ""
+    districts: list[str]  # district name or ""
+
+
+@dataclass
+class Groups:
+    labels: IntArray  # group of each order (a singleton has a label of its own)
+    matrix: sparse.csr_matrix  # the orders' normalised vectors
+    vocabulary: list[str]
+    members: dict[int, IntArray] = field(default_factory=dict)  # groups of two or more: label -> rows
+
+
+def vectorize(terms: list[str]) -> tuple[sparse.csr_matrix, list[str], IntArray]:
+    """The TF-IDF matrix (rows normalised, at most ``TOP_TERMS`` per row), the vocabulary and the
+    document frequency of each word."""
+    vocab: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[float] = []
+    for text in terms:
+        title, _, content = text.partition(" | ")
+        row: dict[int, float] = {}
+        for weight, part in ((2.0, title), (1.0, content)):
+            for word in part.split():
+                index = vocab.setdefault(word, len(vocab))
+                row[index] = row.get(index, 0.0) + weight
+        indices.extend(row)
+        counts.extend(row.values())
+        indptr.append(len(indices))
+    n = len(terms)
+    cols = np.asarray(indices, dtype=np.int64)
+    tf = np.asarray(counts, dtype=np.float64)
+    pointers = np.asarray(indptr, dtype=np.int64)
+    df = np.bincount(cols, minlength=len(vocab)).astype(np.int64)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    data = (1.0 + np.log(tf)) * idf[cols] if len(cols) else tf
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(pointers))
+    # keep each row's TOP_TERMS heaviest words
+    order = np.lexsort((-data, rows))
+    rank = np.arange(len(order), dtype=np.int64) - pointers[rows[order]]
+    keep = order[rank < TOP_TERMS]
+    matrix = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, len(vocab)))
+    matrix.sort_indices()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    words = [""] * len(vocab)
+    for word, index in vocab.items():
+        words[index] = word
+    return matrix, words, df
+
+
+def _codes(values: list[str]) -> IntArray:
+    """Integer codes for strings; "" is 0."""
+    table: dict[str, int] = {"": 0}
+    return np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int64, count=len(values))
+
+
+def _anchor_keys(matrix: sparse.csr_matrix, df: IntArray) -> tuple[IntArray, IntArray]:
+    """(row, key) for the anchor pairs of each row: its ``ANCHORS`` heaviest words that at least one
+    other order has and at most ``MAX_ANCHOR_DF`` of them."""
+    n, width = matrix.shape
+    coo = matrix.tocoo()
+    limit = max(20, int(MAX_ANCHOR_DF * n))
+    usable = (df[coo.col] >= 2) & (df[coo.col] <= limit)
+    rows, cols, data = coo.row[usable].astype(np.int64), coo.col[usable].astype(np.int64), coo.data[usable]
+    order = np.lexsort((-data, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, np.arange(n, dtype=np.int64))
+    rank = np.arange(len(rows), dtype=np.int64) - starts[rows]
+    top = rank < ANCHORS
+    rows, cols, rank = rows[top], cols[top], rank[top]
+    anchors = np.full((n, ANCHORS), -1, dtype=np.int64)
+    anchors[rows, rank] = cols
+    key_rows, keys = [], []
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        first, second = anchors[:, a], anchors[:, b]
+        ok = (first >= 0) & (second >= 0)
+        low, high = np.minimum(first[ok], second[ok]), np.maximum(first[ok], second[ok])
+        key_rows.append(np.nonzero(ok)[0])
+        keys.append(low * width + high)
+    lonely = (anchors[:, 0] >= 0) & (anchors[:, 1] < 0)
+    key_rows.append(np.nonzero(lonely)[0])
+    keys.append(anchors[lonely, 0] * width + anchors[lonely, 0])
+    return np.concatenate(key_rows), np.concatenate(keys)
+
+
+def _band_pairs(rows: IntArray, keys: IntArray) -> list[tuple[IntArray, IntArray]]:
+    """Pairs of rows with the same key, each row with the next ``BAND`` rows of its block in time order
+    (rows are numbered in time order)."""
+    order = np.lexsort((rows, keys))
+    rows, keys = rows[order], keys[order]
+    pairs = []
+    for distance in range(1, BAND + 1):
+        if distance >= len(rows):
+            break
+        same = keys[:-distance] == keys[distance:]
+        if same.any():
+            pairs.append((rows[:-distance][same], rows[distance:][same]))
+    return pairs
+
+
+def _similarities(matrix: sparse.csr_matrix, left: IntArray, right: IntArray) -> FloatArray:
+    result = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), PAIR_BATCH):
+        end = start + PAIR_BATCH
+        product = matrix[left[start:end]].multiply(matrix[right[start:end]])
+        result[start:end] = np.asarray(product.sum(axis=1)).ravel()
+    return result
+
+
+def group(corpus: Corpus) -> Groups:
+    n = len(corpus.terms)
+    matrix, vocabulary, df = vectorize(corpus.terms)
+    place = _codes(corpus.places)
+    district = _codes(corpus.districts)
+    edges_left: list[IntArray] = []
+    edges_right: list[IntArray] = []
+
+    def link(pairs: list[tuple[IntArray, IntArray]], threshold: float, same_place: bool) -> None:
+        for left, right in pairs:
+            fits = (district[left] == district[right]) | (district[left] == 0) | (district[right] == 0)
+            if not same_place:
+                fits &= (place[left] == place[right]) | (place[left] == 0) | (place[right] == 0)
+            left, right = left[fits], right[fits]
+            if not len(left):
+                continue
+            close = _similarities(matrix, left, right) >= threshold
+            edges_left.append(left[close])
+            edges_right.append(right[close])
+
+    placed = np.nonzero(place > 0)[0]
+    link(_band_pairs(placed, place[placed]), PLACE_THRESHOLD, same_place=True)
+    anchor_rows, anchor_keys = _anchor_keys(matrix, df)
+    link(_band_pairs(anchor_rows, anchor_keys), FREE_THRESHOLD, same_place=False)
+
+    left = np.concatenate(edges_left) if edges_left else np.empty(0, dtype=np.int64)
+    right = np.concatenate(edges_right) if edges_right else np.empty(0, dtype=np.int64)
+    graph = sparse.coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labels = labels.astype(np.int64)
+    labels = _split_by_place(labels, place, matrix)
+    labels = _keep_core(labels, matrix)
+    labels = _keep_core(labels, matrix)
+    sizes = np.bincount(labels)
+    members: dict[int, IntArray] = {}
+    big = np.nonzero(sizes[labels] >= 2)[0]
+    if len(big):
+        order = np.argsort(labels[big], kind="stable")
+        rows = big[order]
+        bounds = np.flatnonzero(np.diff(labels[rows])) + 1
+        for chunk in np.split(rows, bounds):
+            members[int(labels[chunk[0]])] = chunk
+    return Groups(labels=labels, matrix=matrix, vocabulary=vocabulary, members=members)
+
+
+def centroids(labels: IntArray, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The normalised mean vector of each label."""
+    n = matrix.shape[0]
+    count = int(labels.max()) + 1 if n else 0
+    membership = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(count, n))
+    sums = sparse.csr_matrix(membership @ matrix)
+    norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ sums)
+
+
+def _keep_core(labels: IntArray, matrix: sparse.csr_matrix) -> IntArray:
+    """Members of groups of three or more that are far from their group's centroid become singletons."""
+    n = len(labels)
+    if not n:
+        return labels
+    sizes = np.bincount(labels)
+    grouped = np.nonzero(sizes[labels] >= 3)[0]
+    if not len(grouped):
+        return labels
+    centre = centroids(labels, matrix)
+    similarity = np.asarray(matrix[grouped].multiply(centre[labels[grouped]]).sum(axis=1)).ravel()
+    outliers = grouped[similarity < CORE_THRESHOLD]
+    labels = labels.copy()
+    labels[outliers] = labels.max() + 1 + np.arange(len(outliers))
+    return labels
+
+
+def _split_by_place(labels: IntArray, place: IntArray, matrix: sparse.csr_matrix) -> IntArray:
+    """A group that holds orders at two or more specific places becomes one group per place; orders with
+    no specific place join the place group whose centroid they are closest to (or stay alone)."""
+    labels = labels.copy()
+    placed = place > 0
+    if not placed.any():
+        return labels
+    pairs = np.unique(np.stack([labels[placed], place[placed]], axis=1), axis=0)
+    label_ids, counts = np.unique(pairs[:, 0], return_counts=True)
+    mixed = label_ids[counts > 1]
+    if not len(mixed):
+        return labels
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    next_label = int(labels.max()) + 1
+    for label in mixed:
+        low, high = np.searchsorted(sorted_labels, [label, label + 1])
+        rows = order[low:high]
+        new_labels: list[int] = []
+        centres = []
+        for code in np.unique(place[rows]):
+            if code == 0:
+                continue
+            members = rows[place[rows] == code]
+            labels[members] = next_label
+            new_labels.append(next_label)
+            next_label += 1
+            centres.append(np.asarray(matrix[members].sum(axis=0)).ravel())
+        loose = rows[place[rows] == 0]
+        if not len(loose):
+            continue
+        centre = np.vstack(centres)
+        centre /= np.maximum(np.linalg.norm(centre, axis=1, keepdims=True), 1e-12)
+        closeness = np.asarray(matrix[loose] @ centre.T)
+        best = closeness.argmax(axis=1)
+        for row, choice, value in zip(loose, best, closeness.max(axis=1), strict=True):
+            if value >= CORE_THRESHOLD:
+                labels[row] = new_labels[int(choice)]
+            else:
+                labels[row] = next_label
+                next_label += 1
+    return labels

@@ -1,0 +1,354 @@
+"""The measures (计量项) an assessment counts, each defined once as a filter, so the figure and the orders
+behind it (the drill-down) come from the same definition.
+
+Two sources:
+
+- **assignments** (``source="assignment"``): the period covers the assignments dispatched to a unit in it
+  (lead and assisting), measured on the foundation's records as they stand at ``as_of`` (the moment of
+  computation): signed, returned, done, due dates, the callback on the order;
+- **events** (``source="event"``): reminders (催办) and supervision notices (督办) a unit received in the
+  period, from the order's event log (``data.unit``).
+
+Exemptions (免责): a cancelled assignment (the order was re-dispatched, not the unit's doing) never counts;
+with the scheme's ``exempt_accepted_returns``, a return the center accepted (and an assisting unit's
+decline) is not held against the unit either; with ``exempt_approved_extensions`` an approved extension
+moves the deadline the unit is judged by, without it an extended assignment is not on time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from hotline.workorders.lifecycle import Action
+from hotline.workorders.models import Assignment, Event, ExtensionRequest, Satisfaction
+
+from .periods import Period
+
+Source = Literal["assignment", "event"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a scheme decides about exemptions."""
+
+    exempt_accepted_returns: bool = True
+    exempt_approved_extensions: bool = True
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: StrOrPromise
+    help: StrOrPromise
+    source: Source
+    condition: Callable[[dt.datetime, Options], Q]
+
+
+LEAD = Assignment.Role.LEAD
+_NE = Q(exempt=False)
+_LEAD = _NE & Q(role=LEAD)
+_RATED_BASE = _LEAD & Q(state=Assignment.State.DONE, round=F("order__reopen_count") + 1)
+_RATED = _RATED_BASE & Q(order__satisfaction__in=Satisfaction.values)
+
+
+def _on_time(options: Options) -> Q:
+    ok = Q(done_at__isnull=False) & (Q(due_at__isnull=True) | Q(done_at__lte=F("due_at")))
+    if not options.exempt_approved_extensions:
+        ok &= Q(extension_count=0)
+    return ok
+
+
+def _overdue(as_of: dt.datetime, options: Options) -> Q:
+    late = Q(done_at__isnull=False, due_at__isnull=False, done_at__gt=F("due_at")) | Q(
+        done_at__isnull=True, due_at__lt=as_of
+    )
+    if not options.exempt_approved_extensions:
+        late |= Q(done_at__isnull=False, extension_count__gt=0)
+    return late
+
+
+MEASURES: dict[str, Measure] = {
+    m.code: m
+    for m in [
+        Measure(
+            "assigned",
+            _("assignments"),
+            _("Assignments dispatched to the unit in the period, lead and assisting, exemptions left out."),
+            "assignment",
+            lambda as_of, o: _NE,
+        ),
+        Measure(
+            "exempted",
+            _("exempted"),
+            _("Assignments not held against the unit: cancelled, or returned with the center's consent."),
+            "assignment",
+            lambda as_of, o: Q(exempt=True),
+        ),
+        Measure(
+            "lead_assigned",
+            _("as lead unit"),
+            _("Assignments as the lead unit (主办)."),
+            "assignment",
+            lambda as_of, o: _LEAD,
+        ),
+        Measure(
+            "sign_due",
+            _("sign-for due"),
+            _("Assignments signed for or returned, or whose sign-for limit has passed."),
+            "assignment",
+            lambda as_of, o: _NE & (Q(acted_at__isnull=False) | Q(sign_due_at__lt=as_of)),
+        ),
+        Measure(
+            "signed_on_time",
+            _("signed on time"),
+            _("Signed for (or returned) within the sign-for limit."),
+            "assignment",
+            lambda as_of, o: _NE
+            & Q(acted_at__isnull=False)
+            & (Q(sign_due_at__isnull=True) | Q(acted_at__lte=F("sign_due_at"))),
+        ),
+        Measure(
+            "sign_late",
+            _("signed late or not signed"),
+            _("Signed after the sign-for limit, or still unsigned past it."),
+            "assignment",
+            lambda as_of, o: _NE
+            & (
+                Q(acted_at__isnull=False, sign_due_at__isnull=False, acted_at__gt=F("sign_due_at"))
+                | Q(acted_at__isnull=True, sign_due_at__lt=as_of)
+            ),
+        ),
+        Measure(
+            "completion_due",
+            _("completion due"),
+            _("Assignments done, or whose handling deadline has passed."),
+            "assignment",
+            lambda as_of, o: _NE & (Q(done_at__isnull=False) | Q(due_at__lt=as_of)),
+        ),
+        Measure(
+            "completed",
+            _("completed"),
+            _("Assignments the unit finished: the lead's reply, an assisting unit's contribution."),
+            "assignment",
+            lambda as_of, o: _NE & Q(done_at__isnull=False),
+        ),
+        Measure(
+            "completed_on_time",
+            _("completed on time"),
+            _("Finished by the handling deadline (an approved extension or a commitment moves it)."),
+            "assignment",
+            lambda as_of, o: _NE & _on_time(o),
+        ),
+        Measure(
+            "overdue",
+            _("overdue"),
+            _("Finished after the deadline, or still open past it."),
+            "assignment",
+            lambda as_of, o: _NE & _overdue(as_of, o),
+        ),
+        Measure(
+            "response_due",
+            _("response due"),
+            _(
+                "Lead assignments whose caller has heard from the unit, or whose progress deadline "
+                "(5 working days from intake) has passed."
+            ),
+            "assignment",
+            lambda as_of, o: _LEAD & (Q(response_at__isnull=False) | Q(response_deadline__lt=as_of)),
+        ),
+        Measure(
+            "responded_on_time",
+            _("responded on time"),
+            _("A public progress note, commitment reply or reply reached the caller by the progress deadline."),
+            "assignment",
+            lambda as_of, o: _LEAD
+            & Q(response_at__isnull=False)
+            & (Q(response_deadline__isnull=True) | Q(response_at__lte=F("response_deadline"))),
+        ),
+        Measure(
+            "rated",
+            _("rated by the caller"),
+            _("Orders the unit replied to as lead whose callback gave a satisfaction (the final result)."),
+            "assignment",
+            lambda as_of, o: _RATED,
+        ),
+        Measure(
+            "satisfied",
+            _("satisfied"),
+            _("Callback: satisfied (满意)."),
+            "assignment",
+            lambda as_of, o: _RATED_BASE & Q(order__satisfaction=Satisfaction.SATISFIED),
+        ),
+        Measure(
+            "basically",
+            _("basically satisfied"),
+            _("Callback: basically satisfied (基本满意)."),
+            "assignment",
+            lambda as_of, o: _RATED_BASE & Q(order__satisfaction=Satisfaction.BASICALLY),
+        ),
+        Measure(
+            "dissatisfied",
+            _("dissatisfied"),
+            _("Callback: dissatisfied (不满意)."),
+            "assignment",
+            lambda as_of, o: _RATED_BASE & Q(order__satisfaction=Satisfaction.DISSATISFIED),
+        ),
+        Measure(
+            "resolved",
+            _("resolved"),
+            _("Callback: the caller says the problem was solved."),
+            "assignment",
+            lambda as_of, o: _RATED & Q(order__solved=True),
+        ),
+        Measure(
+            "reopened",
+            _("reopened"),
+            _("Orders the unit replied to as lead that were reopened (重办) after the callback."),
+            "assignment",
+            lambda as_of, o: _LEAD & Q(state=Assignment.State.DONE, round=1, order__reopen_count__gt=0),
+        ),
+        Measure(
+            "returns",
+            _("returns"),
+            _("Lead assignments the unit returned (退回), whatever the center decided."),
+            "assignment",
+            lambda as_of, o: Q(role=LEAD, returned_at__isnull=False),
+        ),
+        Measure(
+            "returns_accepted",
+            _("returns accepted"),
+            _("Returns the center accepted as not the unit's duty."),
+            "assignment",
+            lambda as_of, o: Q(role=LEAD, return_accepted=True),
+        ),
+        Measure(
+            "returns_rejected",
+            _("returns rejected"),
+            _("Returns the center rejected as within the unit's duty."),
+            "assignment",
+            lambda as_of, o: Q(role=LEAD, return_rejected=True),
+        ),
+        Measure(
+            "extension_requests",
+            _("extension requests"),
+            _("Assignments for which the unit asked for more time."),
+            "assignment",
+            lambda as_of, o: _NE & Q(extension_requested=True),
+        ),
+        Measure(
+            "extensions_approved",
+            _("extensions approved"),
+            _("Assignments whose deadline the center extended."),
+            "assignment",
+            lambda as_of, o: _NE & Q(extension_count__gt=0),
+        ),
+        Measure(
+            "reminders",
+            _("reminders received"),
+            _("Reminders (催办) sent to the unit in the period."),
+            "event",
+            lambda as_of, o: Q(action=Action.REMIND),
+        ),
+        Measure(
+            "supervisions",
+            _("supervision notices received"),
+            _("Supervision notices (督办) issued to the unit in the period."),
+            "event",
+            lambda as_of, o: Q(action=Action.SUPERVISE),
+        ),
+    ]
+}
+ASSIGNMENT_MEASURES = [code for code, m in MEASURES.items() if m.source == "assignment"]
+EVENT_MEASURES = [code for code, m in MEASURES.items() if m.source == "event"]
+EVENT_ACTIONS = [Action.REMIND, Action.SUPERVISE]
+
+
+def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignment]:
+    """The assignments dispatched in ``period``, annotated with what the measures read."""
+    responses = (
+        Event.objects.filter(
+            assignment=OuterRef("pk"), action__in=[Action.NOTE, Action.COMMIT, Action.REPLY]
+        )
+        .exclude(action=Action.NOTE, data__public=False)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    reviews = Event.objects.filter(assignment=OuterRef("pk"))
+    returned = Q(returned_at__isnull=False)
+    # The cheap column tests come first in each CASE, so the event look-ups run only for the few
+    # assignments that were returned (PostgreSQL and SQLite evaluate CASE branches in order).
+    exempt_when = [
+        When(state=Assignment.State.CANCELLED, then=Value(True)),
+        When(returned_at__isnull=True, then=Value(False)),
+    ]
+    if options.exempt_accepted_returns:
+        exempt_when += [
+            When(~Q(state=Assignment.State.RETURNED), then=Value(False)),  # rejected, reinstated
+            When(role=Assignment.Role.ASSIST, then=Value(True)),  # an assisting unit's decline
+            When(Exists(reviews.filter(action=Action.ACCEPT_RETURN)), then=Value(True)),
+        ]
+    return (
+        Assignment.objects.filter(dispatched_at__gte=period.start_at(), dispatched_at__lt=period.end_at())
+        .annotate(
+            acted_at=Least(Coalesce("signed_at", "returned_at"), Coalesce("returned_at", "signed_at")),
+            response_at=Case(
+                When(role=LEAD, then=Subquery(responses, output_field=DateTimeField())),
+                default=None,
+                output_field=DateTimeField(),
+            ),
+            response_deadline=Case(
+                When(order__progress_due_at__gt=F("dispatched_at"), then=F("order__progress_due_at")),
+                default=F("due_at"),
+                output_field=DateTimeField(),
+            ),
+            return_accepted=Case(
+                When(
+                    returned & Q(role=LEAD, state=Assignment.State.RETURNED),
+                    then=Exists(reviews.filter(action=Action.ACCEPT_RETURN)),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            return_rejected=Case(
+                When(returned & Q(role=LEAD), then=Exists(reviews.filter(action=Action.REJECT_RETURN))),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            extension_requested=Case(
+                When(
+                    Q(extension_count__gt=0), then=Value(True)
+                ),  # an approved extension was requested; only the others need a look-up
+                default=Exists(ExtensionRequest.objects.filter(assignment=OuterRef("pk"))),
+                output_field=BooleanField(),
+            ),
+        )
+        .annotate(exempt=Case(*exempt_when, default=Value(False), output_field=BooleanField()))
+    )
+
+
+def event_base(period: Period) -> QuerySet[Event]:
+    return Event.objects.filter(action__in=EVENT_ACTIONS, at__gte=period.start_at(), at__lt=period.end_at())
+
+
+def condition(code: str, *, as_of: dt.datetime, options: Options) -> Q:
+    return MEASURES[code].condition(as_of, options)

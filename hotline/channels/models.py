@@ -1,1 +1,0 @@
-"""Intake channels (SMS, WeChat, mailbox, telephony, merged hotlines, partners) behind adapters."""

@@ -1,0 +1,40 @@
+"""HMAC-SHA256 signatures over ``"<timestamp>.<body>"``: the SMS gateway and the telephony platform sign
+their callbacks this way, and the platform signs its partner webhooks and gateway requests the same.
+
+Headers: ``X-Hotline-Timestamp`` (Unix seconds) and ``X-Hotline-Signature`` (``v1=<hex digest>``). A
+signature older or newer than ``TOLERANCE`` seconds is refused, so a captured request cannot be replayed
+later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+TIMESTAMP_HEADER = "X-Hotline-Timestamp"
+SIGNATURE_HEADER = "X-Hotline-Signature"
+TOLERANCE = 300
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "v1=" + mac.hexdigest()
+
+
+def signed_headers(secret: str, body: bytes, *, at: float | None = None) -> dict[str, str]:
+    timestamp = str(int(at if at is not None else time.time()))
+    return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: signature(secret, timestamp, body)}
+
+
+def verify(secret: str, *, timestamp: str, signature_value: str, body: bytes, at: float | None = None) -> bool:
+    if not secret or not timestamp or not signature_value:
+        return False
+    try:
+        sent = int(timestamp)
+    except ValueError:
+        return False
+    current = at if at is not None else time.time()
+    if abs(current - sent) > TOLERANCE:
+        return False
+    return hmac.compare_digest(signature(secret, timestamp, body), signature_value.strip())

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from hotline.channels.backends.sms import MemorySms
+
+
+@pytest.fixture(autouse=True)
+def _channel_settings(settings) -> Iterator[None]:
+    settings.HOTLINE_CHANNELS_SMS_BACKEND = "memory"
+    settings.HOTLINE_CHANNELS_NOTICE_MAX_AGE_MINUTES = None
+    settings.HOTLINE_CHANNELS_RETRY_BASE_SECONDS = 30
+    MemorySms.outbox.clear()
+    yield
+    MemorySms.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox() -> list[dict[str, str]]:
+    return MemorySms.outbox

@@ -1,0 +1,522 @@
+"""The search index: an immutable main part in compressed sparse arrays, plus a small delta of entries
+changed since it was built.
+
+Ranking is BM25F: each entry has three fields (question, keywords with synonyms, answer), each with its
+own weight and length normalisation; a term's within-entry frequencies are combined over the fields
+before BM25's saturation. The weight of every (term, entry) pair is computed when the index is built,
+so a query only adds up precomputed weights: one ``numpy.bincount`` over the postings of its terms.
+
+Terms are kept as 64-bit hashes in a sorted array (a Python dict of a million strings would cost more
+memory than the postings); the main part can be saved to a directory of ``.npy`` files and memory-mapped,
+so every web process of a machine shares one copy through the page cache.
+
+An entry keeps at most ``max_terms`` of its heaviest terms (static index pruning), which bounds the
+postings of very long answers. Near-duplicate entries are recognised by a 64-bit SimHash of their
+weighted terms and folded into the best-ranked one in results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import analysis
+
+K1 = 1.2
+# field name, weight, BM25 length normalisation b
+FIELDS: tuple[tuple[str, float, float], ...] = (("question", 3.0, 0.5), ("keywords", 2.0, 0.3), ("answer", 1.0, 0.75))
+# An entry must match this share of the query's term weight to be a result, but never more than the
+# weight of one word (or two character pairs): a long query may rightly match on one rare word.
+MIN_SHOULD_MATCH = 0.25
+MIN_MATCH_CAP = 1.0
+NEAR_DUPLICATE_BITS = 4  # SimHash Hamming distance at or under which two entries are near-duplicates
+NO_DATE = 0
+
+IntArray = npt.NDArray[np.int32]
+FloatArray = npt.NDArray[np.float64]
+
+
+def term_hash(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """What the index knows of one live entry (its published version)."""
+
+    entry_id: int
+    question: str
+    keywords: str  # keywords and synonyms
+    answer: str
+    category_id: int | None = None
+    unit_ids: tuple[int, ...] = ()
+    division_ids: tuple[int, ...] = ()
+    public: bool = False
+    effective: int = NO_DATE  # date ordinals; NO_DATE: no limit
+    expires: int = NO_DATE
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on results. ``category_ids``: the category and its descendants; ``division_ids``:
+    the division and its ancestors (an entry for the whole city applies in every street);
+    ``today``: entries not yet effective or already expired are left out."""
+
+    today: int
+    category_ids: frozenset[int] | None = None
+    unit_id: int | None = None
+    division_ids: frozenset[int] | None = None
+    public_only: bool = False
+    internal_only: bool = False
+    include_expired: bool = False
+
+
+@dataclass
+class Hit:
+    entry_id: int
+    score: float
+    coverage: float
+    similar: list[int] = field(default_factory=list)
+
+
+def _analyze(doc: IndexDoc) -> list[Counter[str]]:
+    return [
+        analysis.short_field_terms(doc.question),
+        analysis.short_field_terms(doc.keywords),
+        analysis.long_field_terms(doc.answer),
+    ]
+
+
+def _filter_keys(doc: IndexDoc) -> list[str]:
+    keys = [f"u:{u}" for u in doc.unit_ids]
+    keys.extend(f"d:{d}" for d in doc.division_ids)
+    if not doc.division_ids:
+        keys.append("d:*")
+    return keys
+
+
+def _idf(df: float, n: float) -> float:
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def _saturate(tfn: FloatArray | float) -> Any:
+    return tfn * (K1 + 1.0) / (K1 + tfn)
+
+
+class MainIndex:
+    """The immutable main part. Build with ``MainIndex.build(docs)`` or ``MainIndex.load(path)``."""
+
+    ARRAYS = (
+        "term_hashes",
+        "indptr",
+        "post_docs",
+        "post_weights",
+        "doc_entry",
+        "doc_public",
+        "doc_category",
+        "doc_effective",
+        "doc_expires",
+        "doc_simhash",
+        "filter_hashes",
+        "filter_indptr",
+        "filter_docs",
+    )
+
+    def __init__(self, arrays: dict[str, Any], meta: dict[str, Any]):
+        for name in self.ARRAYS:
+            setattr(self, name, arrays[name])
+        self.meta = meta
+        self.n_docs = int(meta["n_docs"])
+        self.avg_lengths: list[float] = list(meta["avg_lengths"])
+        self.generation = int(meta.get("generation", 0))
+        self.dead = np.zeros(self.n_docs, dtype=bool)  # entries changed or removed since the build
+        self.position = {int(e): i for i, e in enumerate(self.doc_entry)}
+
+    # -- building ------------------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, docs: Iterable[IndexDoc], *, max_terms: int = 0, generation: int = 0) -> MainIndex:
+        vocab: dict[str, int] = {}
+        p_doc, p_term, p_field, p_tf = array("i"), array("i"), array("b"), array("f")
+        lengths: list[array[int]] = [array("i") for _ in FIELDS]
+        entry_ids, public, category, effective, expires = (array("q"), array("b"), array("i"), array("i"), array("i"))
+        filters: dict[str, list[int]] = {}
+        n = 0
+        for doc in docs:
+            for f, terms in enumerate(_analyze(doc)):
+                lengths[f].append(sum(terms.values()))
+                for term, tf in terms.items():
+                    tid = vocab.setdefault(term, len(vocab))
+                    p_doc.append(n)
+                    p_term.append(tid)
+                    p_field.append(f)
+                    p_tf.append(tf)
+            for key in _filter_keys(doc):
+                filters.setdefault(key, []).append(n)
+            entry_ids.append(doc.entry_id)
+            public.append(doc.public)
+            category.append(doc.category_id or 0)
+            effective.append(doc.effective)
+            expires.append(doc.expires)
+            n += 1
+        lens = [np.frombuffer(lengths[f], dtype=np.int32).astype(np.float64) for f in range(len(FIELDS))]
+        avg = [float(x.mean()) if len(x) and x.mean() > 0 else 1.0 for x in lens]
+        docs_a = np.frombuffer(p_doc, dtype=np.int32)
+        terms_a = np.frombuffer(p_term, dtype=np.int32)
+        fields_a = np.frombuffer(p_field, dtype=np.int8)
+        tf_a = np.frombuffer(p_tf, dtype=np.float32).astype(np.float64)
+        contribution = np.zeros(len(docs_a))
+        for f, (_name, weight, b) in enumerate(FIELDS):
+            mask = fields_a == f
+            if not mask.any():
+                continue
+            norm = 1.0 - b + b * lens[f][docs_a[mask]] / avg[f]
+            contribution[mask] = weight * tf_a[mask] / norm
+        # combine the fields of one (entry, term) pair
+        v = max(len(vocab), 1)
+        keys = docs_a.astype(np.int64) * v + terms_a
+        pair_keys, inverse = np.unique(keys, return_inverse=True)
+        tfn = np.bincount(inverse, weights=contribution, minlength=len(pair_keys))
+        pair_docs = (pair_keys // v).astype(np.int32)
+        pair_terms = (pair_keys % v).astype(np.int32)
+        df = np.bincount(pair_terms, minlength=len(vocab)).astype(np.float64)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        weights = idf[pair_terms] * _saturate(tfn)
+        if max_terms and len(weights):
+            order = np.lexsort((-weights, pair_docs))
+            sorted_docs = pair_docs[order]
+            starts = np.searchsorted(sorted_docs, np.arange(n))
+            rank = np.arange(len(order)) - starts[sorted_docs]
+            keep = np.sort(order[rank < max_terms])
+            pair_docs, pair_terms, weights = pair_docs[keep], pair_terms[keep], weights[keep]
+        simhash = _simhash(pair_docs, pair_terms, weights, vocab, n)
+        # postings by term, terms ordered by hash for lookup with searchsorted
+        hashes = np.array([term_hash(t) for t in vocab], dtype=np.uint64) if vocab else np.zeros(0, np.uint64)
+        term_order = np.argsort(hashes, kind="stable")
+        rank_of_term = np.empty(len(vocab), dtype=np.int64)
+        rank_of_term[term_order] = np.arange(len(vocab))
+        post_rank = rank_of_term[pair_terms] if len(pair_terms) else np.zeros(0, np.int64)
+        post_order = np.lexsort((pair_docs, post_rank))
+        counts = np.bincount(post_rank, minlength=len(vocab)) if len(vocab) else np.zeros(0, np.int64)
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        filter_keys = sorted(filters, key=term_hash)
+        filter_counts = [len(filters[k]) for k in filter_keys]
+        filter_indptr = np.zeros(len(filter_keys) + 1, dtype=np.int64)
+        np.cumsum(filter_counts, out=filter_indptr[1:])
+        arrays = {
+            "term_hashes": hashes[term_order],
+            "indptr": indptr,
+            "post_docs": pair_docs[post_order].astype(np.int32),
+            "post_weights": weights[post_order].astype(np.float32),
+            "doc_entry": np.frombuffer(entry_ids, dtype=np.int64).copy(),
+            "doc_public": np.frombuffer(public, dtype=np.int8).astype(bool),
+            "doc_category": np.frombuffer(category, dtype=np.int32).copy(),
+            "doc_effective": np.frombuffer(effective, dtype=np.int32).copy(),
+            "doc_expires": np.frombuffer(expires, dtype=np.int32).copy(),
+            "doc_simhash": simhash,
+            "filter_hashes": np.array([term_hash(k) for k in filter_keys], dtype=np.uint64),
+            "filter_indptr": filter_indptr,
+            "filter_docs": np.array([d for k in filter_keys for d in filters[k]], dtype=np.int32),
+        }
+        meta = {"n_docs": n, "avg_lengths": avg, "generation": generation, "n_terms": len(vocab)}
+        return cls(arrays, meta)
+
+    # -- persistence ---------------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the arrays to ``path`` (a new directory), atomically: a reader sees all or nothing."""
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for name in self.ARRAYS:
+            np.save(tmp / f"{name}.npy", getattr(self, name), allow_pickle=False)
+        (tmp / "meta.json").write_text(json.dumps(self.meta))
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> MainIndex:
+        meta = json.loads((path / "meta.json").read_text())
+        arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in cls.ARRAYS}
+        return cls(arrays, meta)
+
+    @property
+    def nbytes(self) -> int:
+        return int(sum(getattr(self, name).nbytes for name in self.ARRAYS))
+
+    # -- statistics for the delta ---------------------------------------------------------------------
+
+    def df(self, term: str) -> int:
+        h = np.uint64(term_hash(term))
+        pos = int(np.searchsorted(self.term_hashes, h))
+        if pos < len(self.term_hashes) and self.term_hashes[pos] == h:
+            return int(self.indptr[pos + 1] - self.indptr[pos])
+        return 0
+
+    # -- querying ------------------------------------------------------------------------------------
+
+    def score(self, terms: dict[str, float]) -> tuple[FloatArray, FloatArray]:
+        """Scores and matched query weight of every entry (dense arrays over the main part)."""
+        if not terms or self.n_docs == 0 or len(self.term_hashes) == 0:
+            return np.zeros(self.n_docs), np.zeros(self.n_docs)
+        items = list(terms.items())
+        hashes = np.array([term_hash(t) for t, _ in items], dtype=np.uint64)
+        pos = np.searchsorted(self.term_hashes, hashes)
+        pos_clipped = np.minimum(pos, len(self.term_hashes) - 1)
+        found = self.term_hashes[pos_clipped] == hashes
+        doc_parts: list[IntArray] = []
+        weight_parts: list[FloatArray] = []
+        match_parts: list[FloatArray] = []
+        for (_term, qw), p, ok in zip(items, pos_clipped, found, strict=True):
+            if not ok:
+                continue
+            start, end = int(self.indptr[p]), int(self.indptr[p + 1])
+            if start == end:
+                continue
+            doc_parts.append(self.post_docs[start:end])
+            weight_parts.append(self.post_weights[start:end] * qw)
+            match_parts.append(np.full(end - start, qw))
+        if not doc_parts:
+            return np.zeros(self.n_docs), np.zeros(self.n_docs)
+        docs = np.concatenate(doc_parts)
+        scores = np.bincount(docs, weights=np.concatenate(weight_parts), minlength=self.n_docs)
+        matched = np.bincount(docs, weights=np.concatenate(match_parts), minlength=self.n_docs)
+        return scores, matched
+
+    def filter_docs(self, key: str) -> IntArray:
+        h = np.uint64(term_hash(key))
+        pos = int(np.searchsorted(self.filter_hashes, h))
+        if pos < len(self.filter_hashes) and self.filter_hashes[pos] == h:
+            return self.filter_docs[int(self.filter_indptr[pos]) : int(self.filter_indptr[pos + 1])]
+        return np.zeros(0, dtype=np.int32)
+
+    def allowed(self, candidates: IntArray, filters: Filters) -> npt.NDArray[np.bool_]:
+        keep = ~self.dead[candidates]
+        if not filters.include_expired:
+            eff = self.doc_effective[candidates]
+            exp = self.doc_expires[candidates]
+            keep &= (eff == NO_DATE) | (eff <= filters.today)
+            keep &= (exp == NO_DATE) | (exp >= filters.today)
+        if filters.public_only:
+            keep &= self.doc_public[candidates]
+        if filters.internal_only:
+            keep &= ~self.doc_public[candidates]
+        if filters.category_ids is not None:
+            keep &= np.isin(self.doc_category[candidates], np.array(sorted(filters.category_ids), dtype=np.int32))
+        if filters.unit_id is not None:
+            keep &= np.isin(candidates, self.filter_docs(f"u:{filters.unit_id}"))
+        if filters.division_ids is not None:
+            keys = ["d:*", *(f"d:{d}" for d in sorted(filters.division_ids))]
+            keep &= np.isin(candidates, np.concatenate([self.filter_docs(k) for k in keys]))
+        return keep
+
+
+@dataclass
+class DeltaDoc:
+    doc: IndexDoc
+    weights: dict[str, float]
+    simhash: int
+
+
+class DeltaIndex:
+    """Entries changed since the main part was built, scored with the main part's statistics."""
+
+    def __init__(self) -> None:
+        self.docs: dict[int, DeltaDoc] = {}
+        self.postings: dict[str, dict[int, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def put(self, doc: IndexDoc, main: MainIndex | None, *, max_terms: int = 0) -> None:
+        self.remove(doc.entry_id)
+        n = float((main.n_docs if main else 0) + len(self.docs) + 1)
+        avg = main.avg_lengths if main else None
+        tfn: dict[str, float] = {}
+        for f, terms in enumerate(_analyze(doc)):
+            _name, weight, b = FIELDS[f]
+            length = sum(terms.values())
+            average = avg[f] if avg else max(length, 1)
+            norm = 1.0 - b + b * length / average
+            for term, tf in terms.items():
+                tfn[term] = tfn.get(term, 0.0) + weight * tf / norm
+        weights = {}
+        for term, value in tfn.items():
+            df = (main.df(term) if main else 0) + len(self.postings.get(term, ())) + 1
+            weights[term] = _idf(df, n) * float(_saturate(value))
+        if max_terms and len(weights) > max_terms:
+            weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:max_terms])
+        for term, w in weights.items():
+            self.postings.setdefault(term, {})[doc.entry_id] = w
+        self.docs[doc.entry_id] = DeltaDoc(doc, weights, simhash_of(weights))
+
+    def remove(self, entry_id: int) -> None:
+        old = self.docs.pop(entry_id, None)
+        if old is None:
+            return
+        for term in old.weights:
+            bucket = self.postings.get(term)
+            if bucket is not None:
+                bucket.pop(entry_id, None)
+                if not bucket:
+                    del self.postings[term]
+
+    def score(self, terms: dict[str, float]) -> dict[int, tuple[float, float]]:
+        found: dict[int, list[float]] = {}
+        for term, qw in terms.items():
+            for entry_id, w in self.postings.get(term, {}).items():
+                acc = found.setdefault(entry_id, [0.0, 0.0])
+                acc[0] += w * qw
+                acc[1] += qw
+        return {e: (s, m) for e, (s, m) in found.items()}
+
+    def allowed(self, entry_id: int, filters: Filters, units: frozenset[int] | None = None) -> bool:
+        doc = self.docs[entry_id].doc
+        if not filters.include_expired:
+            if doc.effective != NO_DATE and doc.effective > filters.today:
+                return False
+            if doc.expires != NO_DATE and doc.expires < filters.today:
+                return False
+        if filters.public_only and not doc.public:
+            return False
+        if filters.internal_only and doc.public:
+            return False
+        if filters.category_ids is not None and (doc.category_id or 0) not in filters.category_ids:
+            return False
+        if filters.unit_id is not None and filters.unit_id not in doc.unit_ids:
+            return False
+        return not (
+            filters.division_ids is not None
+            and doc.division_ids
+            and not (set(doc.division_ids) & filters.division_ids)
+        )
+
+
+class Searcher:
+    """The main part and the delta together: what one process searches."""
+
+    def __init__(self, main: MainIndex | None = None, *, max_terms: int = 0):
+        self.main = main
+        self.delta = DeltaIndex()
+        self.max_terms = max_terms
+
+    @property
+    def size(self) -> int:
+        main = (self.main.n_docs - int(self.main.dead.sum())) if self.main else 0
+        return main + len(self.delta)
+
+    def put(self, doc: IndexDoc) -> None:
+        self._bury(doc.entry_id)
+        self.delta.put(doc, self.main, max_terms=self.max_terms)
+
+    def remove(self, entry_id: int) -> None:
+        self._bury(entry_id)
+        self.delta.remove(entry_id)
+
+    def _bury(self, entry_id: int) -> None:
+        if self.main is not None:
+            pos = self.main.position.get(entry_id)
+            if pos is not None:
+                self.main.dead[pos] = True
+
+    def search(
+        self,
+        terms: dict[str, float],
+        filters: Filters,
+        *,
+        limit: int = 10,
+        min_should_match: float = MIN_SHOULD_MATCH,
+        collapse: bool = True,
+    ) -> list[Hit]:
+        """The best entries for the weighted query ``terms``, best first, near-duplicates folded."""
+        total = sum(terms.values())
+        if total <= 0:
+            return []
+        floor = min(total * min_should_match, MIN_MATCH_CAP)
+        pool = limit * 3 if collapse else limit
+        hits: list[tuple[float, float, int, int]] = []  # score, matched, entry id, simhash
+        if self.main is not None and self.main.n_docs:
+            scores, matched = self.main.score(terms)
+            candidates = np.flatnonzero(matched >= max(floor, 1e-9)).astype(np.int32)
+            if len(candidates):
+                candidates = candidates[self.main.allowed(candidates, filters)]
+            if len(candidates) > pool:
+                best = np.argpartition(-scores[candidates], pool - 1)[:pool]
+                candidates = candidates[best]
+            for pos in candidates:
+                hits.append(
+                    (
+                        float(scores[pos]),
+                        float(matched[pos]),
+                        int(self.main.doc_entry[pos]),
+                        int(self.main.doc_simhash[pos]),
+                    )
+                )
+        for entry_id, (score, match) in self.delta.score(terms).items():
+            if match >= floor and self.delta.allowed(entry_id, filters):
+                hits.append((score, match, entry_id, self.delta.docs[entry_id].simhash))
+        hits.sort(key=lambda h: (-h[0], h[2]))
+        result: list[Hit] = []
+        kept_hashes: list[int] = []
+        for score, match, entry_id, simhash in hits:
+            if collapse:
+                twin = next(
+                    (
+                        i
+                        for i, other in enumerate(kept_hashes)
+                        if (simhash ^ other).bit_count() <= NEAR_DUPLICATE_BITS
+                    ),
+                    None,
+                )
+                if twin is not None:
+                    result[twin].similar.append(entry_id)
+                    continue
+            if len(result) >= limit:
+                if collapse:
+                    continue
+                break
+            result.append(Hit(entry_id, score, match / total))
+            kept_hashes.append(simhash)
+        return result
+
+
+def _simhash(
+    docs: IntArray, terms: IntArray, weights: FloatArray, vocab: dict[str, int], n: int
+) -> npt.NDArray[np.uint64]:
+    """SimHash of every entry over its weighted terms, vectorised one bit at a time."""
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.array([term_hash("s" + t) for t in vocab], dtype=np.uint64)[terms] if len(terms) else None
+    result = np.zeros(n, dtype=np.uint64)
+    if hashes is None:
+        return result
+    for bit in range(64):
+        on = ((hashes >> np.uint64(bit)) & np.uint64(1)).astype(bool)
+        total = np.bincount(docs, weights=np.where(on, weights, -weights), minlength=n)
+        result |= (total > 0).astype(np.uint64) << np.uint64(bit)
+    return result
+
+
+def simhash_of(weights: dict[str, float]) -> int:
+    totals = [0.0] * 64
+    for term, w in weights.items():
+        h = term_hash("s" + term)
+        for bit in range(64):
+            totals[bit] += w if (h >> bit) & 1 else -w
+    return sum(1 << bit for bit in range(64) if totals[bit] > 0)
+
+
+def build_searcher(docs: Sequence[IndexDoc] | Iterable[IndexDoc], *, max_terms: int = 0, generation: int = 0) -> Searcher:
+    return Searcher(MainIndex.build(docs, max_terms=max_terms, generation=generation), max_terms=max_terms)
