@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -67,7 +68,9 @@ api = HotlineAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str, **details: Any) -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, **details: Any
+) -> HttpResponse:
     return api.create_response(request, {"code": code, "message": message, "details": details}, status=status)
 
 
@@ -120,6 +123,12 @@ def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, "body_too_large", "The request body is too large.")
 
 
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # a value the database cannot hold (out of range, bad encoding) is the client's error
+    return error_response(request, 400, "invalid_value", "A value is out of range or not valid.")
+
+
 @api.exception_handler(Exception)
 def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
@@ -136,7 +145,7 @@ def _guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
 
     @functools.wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        refused = _size_refusal(request)
+        refused = _size_refusal(request) or _nul_refusal(request)
         if refused is not None:
             return refused
         key = request.headers.get(idempotency.HEADER)
@@ -147,7 +156,9 @@ def _guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
                 return error_response(request, exc.status, exc.code, exc.message)
         else:
             response = view(request, *args, **kwargs)
-        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
             allowed = response.get("Allow", "")
             response = error_response(
                 request, 405, "method_not_allowed", f"{request.method} is not allowed here.", allowed=allowed
@@ -156,6 +167,15 @@ def _guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespons
         return response
 
     return guarded
+
+
+def _nul_refusal(request: HttpRequest) -> HttpResponse | None:
+    """NUL characters are never valid text here, and PostgreSQL refuses to store them."""
+    query = request.META.get("QUERY_STRING", "")
+    body = request.body if request.content_type != "multipart/form-data" else b""
+    if "%00" in query or "\x00" in request.path or b"\x00" in body or b"\\u0000" in body:
+        return error_response(request, 422, "invalid_request", "NUL characters are not allowed.")
+    return None
 
 
 def _size_refusal(request: HttpRequest) -> HttpResponse | None:

@@ -20,4 +20,5 @@ class AnalyticsConfig(AppConfig):
         navigation.register(
             NavItem("analytics", _("Dashboards"), "analytics:dashboard", roles=CENTER_ROLES, order=70),
             NavItem("hotspots", _("Hot issues"), "analytics:hotspots", roles=CENTER_ROLES, order=71),
+            NavItem("themes", _("Monthly themes"), "analytics:themes", roles=None, order=72),
         )

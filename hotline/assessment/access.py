@@ -31,7 +31,9 @@ def may_manage_schemes(user: User) -> bool:
 
 
 def may_publish(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in PUBLISH_ROLES))
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.role in PUBLISH_ROLES)
+    )
 
 
 def visible_units(user: User) -> QuerySet[Unit]:
@@ -48,7 +50,9 @@ def may_view_unit(user: User, unit: Unit) -> bool:
 
 def require_overview(user: User) -> None:
     if not may_view_overview(user):
-        raise Forbidden("Only the hotline center sees the assessment of all units.", code="assessment_forbidden")
+        raise Forbidden(
+            "Only the hotline center sees the assessment of all units.", code="assessment_forbidden"
+        )
 
 
 def require_manage(user: User) -> None:

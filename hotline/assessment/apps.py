@@ -14,7 +14,9 @@ class AssessmentConfig(AppConfig):
         from . import documents, tasks  # noqa: F401 - registers the notice template and the worker jobs
 
         navigation.register(
-            navigation.NavItem("assessment", _("Assessment"), "assessment:overview", roles=CENTER_ROLES, order=60),
+            navigation.NavItem(
+                "assessment", _("Assessment"), "assessment:overview", roles=CENTER_ROLES, order=60
+            ),
             navigation.NavItem(
                 "assessment_mine", _("Our assessment"), "assessment:mine", roles=UNIT_ROLES, order=60
             ),

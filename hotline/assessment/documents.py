@@ -233,7 +233,13 @@ def notice_sample() -> dict[str, Any]:
         "top": [row],
         "bottom": [row],
         "indicators": [
-            {"name": "满意率", "weight": "25", "kind": "权重指标", "description": "…", "formula": "rate(a, b)"}
+            {
+                "name": "满意率",
+                "weight": "25",
+                "kind": "权重指标",
+                "description": "…",
+                "formula": "rate(a, b)",
+            }
         ],
     }
 

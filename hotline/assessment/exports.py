@@ -92,7 +92,17 @@ def workbook(assessments: Mapping[str, Assessment]) -> bytes:
         for index in range(3, len(headers) + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 12
     sheet = book.create_sheet(_("indicators")[:31])
-    sheet.append([_("code"), _("indicator"), _("kind"), _("weight"), _("value formula"), _("score formula"), _("description")])
+    sheet.append(
+        [
+            _("code"),
+            _("indicator"),
+            _("kind"),
+            _("weight"),
+            _("value formula"),
+            _("score formula"),
+            _("description"),
+        ]
+    )
     for cell in sheet[1]:
         cell.font = bold
     for indicator in spec.indicators:

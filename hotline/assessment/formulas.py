@@ -74,7 +74,9 @@ def names_in(expression: str) -> set[str]:
     """The variable names an expression reads (functions excluded)."""
     tree = _parse(expression)
     called = {
-        node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - called
 
@@ -96,9 +98,7 @@ def validate(expression: str, *, allowed: set[str], sample: Mapping[str, float])
     if not text:
         raise ValidationFailed("A formula cannot be empty.", code="invalid_formula")
     if len(text) > MAX_LENGTH:
-        raise ValidationFailed(
-            f"A formula is at most {MAX_LENGTH} characters.", code="invalid_formula"
-        )
+        raise ValidationFailed(f"A formula is at most {MAX_LENGTH} characters.", code="invalid_formula")
     tree = _parse(text)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
@@ -134,7 +134,9 @@ def evaluate(expression: str, names: Mapping[str, float | None], *, strict: bool
             raise
         return None
     except (InvalidExpression, FeatureNotAvailable) as exc:
-        raise ValidationFailed(f"The formula {expression!r} is not valid: {exc}.", code="invalid_formula") from exc
+        raise ValidationFailed(
+            f"The formula {expression!r} is not valid: {exc}.", code="invalid_formula"
+        ) from exc
     if result is None:
         return None
     if isinstance(result, bool) or not isinstance(result, int | float):

@@ -123,19 +123,23 @@ MEASURES: dict[str, Measure] = {
             _("signed on time"),
             _("Signed for (or returned) within the sign-for limit."),
             "assignment",
-            lambda as_of, o: _NE
-            & Q(acted_at__isnull=False)
-            & (Q(sign_due_at__isnull=True) | Q(acted_at__lte=F("sign_due_at"))),
+            lambda as_of, o: (
+                _NE
+                & Q(acted_at__isnull=False)
+                & (Q(sign_due_at__isnull=True) | Q(acted_at__lte=F("sign_due_at")))
+            ),
         ),
         Measure(
             "sign_late",
             _("signed late or not signed"),
             _("Signed after the sign-for limit, or still unsigned past it."),
             "assignment",
-            lambda as_of, o: _NE
-            & (
-                Q(acted_at__isnull=False, sign_due_at__isnull=False, acted_at__gt=F("sign_due_at"))
-                | Q(acted_at__isnull=True, sign_due_at__lt=as_of)
+            lambda as_of, o: (
+                _NE
+                & (
+                    Q(acted_at__isnull=False, sign_due_at__isnull=False, acted_at__gt=F("sign_due_at"))
+                    | Q(acted_at__isnull=True, sign_due_at__lt=as_of)
+                )
             ),
         ),
         Measure(
@@ -179,11 +183,15 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "responded_on_time",
             _("responded on time"),
-            _("A public progress note, commitment reply or reply reached the caller by the progress deadline."),
+            _(
+                "A public progress note, commitment reply or reply reached the caller by the progress deadline."
+            ),
             "assignment",
-            lambda as_of, o: _LEAD
-            & Q(response_at__isnull=False)
-            & (Q(response_deadline__isnull=True) | Q(response_at__lte=F("response_deadline"))),
+            lambda as_of, o: (
+                _LEAD
+                & Q(response_at__isnull=False)
+                & (Q(response_deadline__isnull=True) | Q(response_at__lte=F("response_deadline")))
+            ),
         ),
         Measure(
             "rated",
@@ -286,9 +294,7 @@ EVENT_ACTIONS = [Action.REMIND, Action.SUPERVISE]
 def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignment]:
     """The assignments dispatched in ``period``, annotated with what the measures read."""
     responses = (
-        Event.objects.filter(
-            assignment=OuterRef("pk"), action__in=[Action.NOTE, Action.COMMIT, Action.REPLY]
-        )
+        Event.objects.filter(assignment=OuterRef("pk"), action__in=[Action.NOTE, Action.COMMIT, Action.REPLY])
         .exclude(action=Action.NOTE, data__public=False)
         .order_by("at")
         .values("at")[:1]

@@ -30,7 +30,9 @@ class Scheme(models.Model):
         help_text=_("an approved extension moves the deadline the unit is judged by"),
     )
     min_orders = models.PositiveIntegerField(
-        _("minimum assignments to be ranked"), default=5, help_text=_("units with fewer are listed, not ranked")
+        _("minimum assignments to be ranked"),
+        default=5,
+        help_text=_("units with fewer are listed, not ranked"),
     )
     version = models.PositiveIntegerField(default=1, help_text="optimistic lock; bumped by every change")
     updated_at = models.DateTimeField(_("updated at"))

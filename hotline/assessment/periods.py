@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -141,7 +142,7 @@ def tenday_of(day: dt.date) -> Period:
 
 def period_of(kind: str, day: dt.date) -> Period:
     """The period of ``kind`` containing ``day``."""
-    makers = {
+    makers: dict[str, Callable[[dt.date], Period]] = {
         "month": month_of,
         "quarter": quarter_of,
         "week": week_of,

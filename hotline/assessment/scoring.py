@@ -100,7 +100,9 @@ class Row:
 
 def population(rows: Iterable[Row], *, min_orders: int) -> dict[str, float | None]:
     """Figures of the whole population that formulas may use (``mean_assigned``)."""
-    volumes = [row.counts.get("assigned", 0) for row in rows if row.counts.get("assigned", 0) >= max(min_orders, 1)]
+    volumes = [
+        row.counts.get("assigned", 0) for row in rows if row.counts.get("assigned", 0) >= max(min_orders, 1)
+    ]
     return {"mean_assigned": (sum(volumes) / len(volumes)) if volumes else None}
 
 

@@ -11,7 +11,6 @@ Three views, one set of measures:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -127,7 +126,8 @@ def _assignment_counts(
     period: Period, *, as_of: dt.datetime, options: Options, by: str, prefix: int = 0
 ) -> dict[Any, dict[str, int]]:
     aggregates = {
-        code: Count("pk", filter=condition(code, as_of=as_of, options=options)) for code in ASSIGNMENT_MEASURES
+        code: Count("pk", filter=condition(code, as_of=as_of, options=options))
+        for code in ASSIGNMENT_MEASURES
     }
     cohort = assignment_cohort(period, options=options)
     if by == "unit":
@@ -146,9 +146,13 @@ def _unit_key() -> Cast:
     return Cast(KeyTextTransform("unit", "data"), IntegerField())
 
 
-def _event_counts(period: Period, *, as_of: dt.datetime, by: str, prefix: int = 0) -> dict[Any, dict[str, int]]:
+def _event_counts(
+    period: Period, *, as_of: dt.datetime, by: str, prefix: int = 0
+) -> dict[Any, dict[str, int]]:
     options = Options()
-    aggregates = {code: Count("pk", filter=condition(code, as_of=as_of, options=options)) for code in EVENT_MEASURES}
+    aggregates = {
+        code: Count("pk", filter=condition(code, as_of=as_of, options=options)) for code in EVENT_MEASURES
+    }
     events = event_base(period).annotate(unit_key=_unit_key()).filter(unit_key__isnull=False)
     if by == "unit":
         rows = events.values("unit_key").annotate(**aggregates).order_by()
@@ -188,7 +192,9 @@ def _raw_rows(
 ) -> tuple[list[Row], dict[str, int]]:
     """Rows with their counts (not yet scored) and the counts of the whole population."""
     if view not in VIEWS:
-        raise ValidationFailed(f"Unknown view {view!r}.", code="invalid_view", details={"allowed": list(VIEWS)})
+        raise ValidationFailed(
+            f"Unknown view {view!r}.", code="invalid_view", details={"allowed": list(VIEWS)}
+        )
     total = _empty()
     if view in ("unit", "district"):
         by_unit = _assignment_counts(period, as_of=as_of, options=options, by="unit")
@@ -321,11 +327,11 @@ def group_for(key: str) -> Group:
                 located |= Q(order__division__path__startswith=district.path)
             outside = Q(order__division__isnull=True) | ~located if districts else Q()
             return Group(key, _("not located in a district"), outside, outside)
-        district = next((d for d in districts if d.code == code), None)
-        if district is None:
+        found = next((d for d in districts if d.code == code), None)
+        if found is None:
             raise NotFound(f"No district {code!r}.", code="division_not_found")
-        inside = Q(order__division__path__startswith=district.path[: _division_prefix_length(districts)])
-        return Group(key, district.name, inside, inside)
+        inside = Q(order__division__path__startswith=found.path[: _division_prefix_length(districts)])
+        return Group(key, found.name, inside, inside)
     raise ValidationFailed(f"Unknown group {key!r}.", code="invalid_group")
 
 

@@ -27,7 +27,10 @@ def publish_due(*, at: dt.datetime) -> Publication | None:
         return None
     period = last_complete("month", localtime(at).date())
     done = Publication.objects.filter(
-        scheme=scheme, period_kind=period.kind, period_start=period.start, trigger=Publication.Trigger.SCHEDULE
+        scheme=scheme,
+        period_kind=period.kind,
+        period_start=period.start,
+        trigger=Publication.Trigger.SCHEDULE,
     ).exists()
     if done:
         return None

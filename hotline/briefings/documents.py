@@ -33,12 +33,19 @@ def score(value: float | None) -> str:
 
 def _lines(lines: list[dict[str, Any]], limit: int = 20) -> list[dict[str, Any]]:
     return [
-        {"name": line["name"], "count": line["count"], "previous": line["previous"], "change": change(line["change_pct"])}
+        {
+            "name": line["name"],
+            "count": line["count"],
+            "previous": line["previous"],
+            "change": change(line["change_pct"]),
+        }
         for line in lines[:limit]
     ]
 
 
-def document_context(content: dict[str, Any], *, generated_at: dt.datetime, generated_by: str) -> dict[str, Any]:
+def document_context(
+    content: dict[str, Any], *, generated_at: dt.datetime, generated_by: str
+) -> dict[str, Any]:
     """Strings ready to print, from a briefing's stored content."""
     volumes = content["volumes"]
     performance = content.get("performance") or {"available": False}
@@ -67,9 +74,10 @@ def document_context(content: dict[str, Any], *, generated_at: dt.datetime, gene
         "total": volumes["total"],
         "previous_total": volumes["previous"],
         "change": change(volumes["change_pct"]),
-        "outcomes": {key: outcomes.get(key, 0) for key in (
-            "direct_answers", "dispatched", "rejected", "merged", "closed", "still_open"
-        )},
+        "outcomes": {
+            key: outcomes.get(key, 0)
+            for key in ("direct_answers", "dispatched", "rejected", "merged", "closed", "still_open")
+        },
         "channels": _lines(volumes["by_channel"]),
         "types": _lines(volumes["by_type"]),
         "categories": _lines(volumes["by_category"]),
@@ -96,7 +104,9 @@ def document_context(content: dict[str, Any], *, generated_at: dt.datetime, gene
         "hot_available": bool(hot.get("available")),
         "hot_note": ""
         if hot.get("available")
-        else _("The hot-issue analysis is not available on this platform yet, so this section has no figures."),
+        else _(
+            "The hot-issue analysis is not available on this platform yet, so this section has no figures."
+        ),
         "hot": [
             {
                 "rank": item["rank"],
@@ -190,7 +200,14 @@ def sample() -> dict[str, Any]:
         "total": 100,
         "previous_total": 90,
         "change": "+11.1%",
-        "outcomes": {"direct_answers": 10, "dispatched": 80, "rejected": 5, "merged": 5, "closed": 70, "still_open": 10},
+        "outcomes": {
+            "direct_answers": 10,
+            "dispatched": 80,
+            "rejected": 5,
+            "merged": 5,
+            "closed": 70,
+            "still_open": 10,
+        },
         "channels": [line],
         "types": [line],
         "categories": [line],

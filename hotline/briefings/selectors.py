@@ -121,11 +121,11 @@ def _rates(counts: dict[str, int]) -> dict[str, float | None]:
         "sign_rate": _r(rate(counts.get("signed_on_time"), counts.get("sign_due"))),
         "on_time_rate": _r(rate(counts.get("completed_on_time"), counts.get("completion_due"))),
         "response_rate": _r(rate(counts.get("responded_on_time"), counts.get("response_due"))),
-        "satisfaction_rate": _r(rate(counts.get("satisfied", 0) + counts.get("basically", 0), counts.get("rated"))),
-        "resolution_rate": _r(rate(counts.get("resolved"), counts.get("rated"))),
-        "reopen_rate": _r(
-            rate(counts.get("reopened"), counts.get("rated", 0) + counts.get("reopened", 0))
+        "satisfaction_rate": _r(
+            rate(counts.get("satisfied", 0) + counts.get("basically", 0), counts.get("rated"))
         ),
+        "resolution_rate": _r(rate(counts.get("resolved"), counts.get("rated"))),
+        "reopen_rate": _r(rate(counts.get("reopened"), counts.get("rated", 0) + counts.get("reopened", 0))),
     }
 
 
@@ -155,16 +155,36 @@ def performance(period: Period, *, as_of: dt.datetime) -> dict[str, Any]:
     return {
         "available": True,
         "scheme": scheme.name,
-        "counts": {key: counts.get(key, 0) for key in (
-            "assigned", "sign_due", "signed_on_time", "completion_due", "completed_on_time", "overdue",
-            "response_due", "responded_on_time", "rated", "satisfied", "basically", "dissatisfied",
-            "resolved", "reopened", "returns", "returns_rejected", "extension_requests", "reminders",
-            "supervisions",
-        )},
+        "counts": {
+            key: counts.get(key, 0)
+            for key in (
+                "assigned",
+                "sign_due",
+                "signed_on_time",
+                "completion_due",
+                "completed_on_time",
+                "overdue",
+                "response_due",
+                "responded_on_time",
+                "rated",
+                "satisfied",
+                "basically",
+                "dissatisfied",
+                "resolved",
+                "reopened",
+                "returns",
+                "returns_rejected",
+                "extension_requests",
+                "reminders",
+                "supervisions",
+            )
+        },
         "rates": _rates(counts),
         "previous_rates": _rates(before),
         "top": [_ranking_row(row) for row in ranked[:RANKING_SIZE]],
-        "bottom": [_ranking_row(row) for row in ranked[-RANKING_SIZE:][::-1]] if len(ranked) > RANKING_SIZE else [],
+        "bottom": [_ranking_row(row) for row in ranked[-RANKING_SIZE:][::-1]]
+        if len(ranked) > RANKING_SIZE
+        else [],
         "ranked": len(ranked),
     }
 
@@ -265,7 +285,11 @@ def briefing_content(kind: str, period: Period, *, now: dt.datetime) -> dict[str
         "title": briefing_title(kind),
         "issue": issue_label(kind, period),
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
-        "previous": {"start": previous.start.isoformat(), "end": previous.end.isoformat(), "label": previous.label},
+        "previous": {
+            "start": previous.start.isoformat(),
+            "end": previous.end.isoformat(),
+            "label": previous.label,
+        },
         "as_of": now.isoformat(),
         "complete": period.end_at() <= now,
         "volumes": volumes(period, previous),

@@ -35,7 +35,9 @@ def briefing_generate(
     schedule, which makes exactly one briefing per kind and period."""
     if kind not in Briefing.Kind.values:
         raise ValidationFailed(
-            f"Unknown briefing kind {kind!r}.", code="invalid_kind", details={"allowed": list(Briefing.Kind.values)}
+            f"Unknown briefing kind {kind!r}.",
+            code="invalid_kind",
+            details={"allowed": list(Briefing.Kind.values)},
         )
     if period.kind != kind:
         raise ValidationFailed("The period does not match the kind of briefing.", code="invalid_period")

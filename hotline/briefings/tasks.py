@@ -27,9 +27,13 @@ def generate_due(*, at: dt.datetime) -> list[Briefing]:
     made = []
     for kind in conf.scheduled_kinds():
         period = last_complete(kind, local.date())
-        if Briefing.objects.filter(kind=kind, period_start=period.start, trigger=Briefing.Trigger.SCHEDULE).exists():
+        if Briefing.objects.filter(
+            kind=kind, period_start=period.start, trigger=Briefing.Trigger.SCHEDULE
+        ).exists():
             continue
-        made.append(briefing_generate(kind=kind, period=period, actor=None, now=at, trigger=Briefing.Trigger.SCHEDULE))
+        made.append(
+            briefing_generate(kind=kind, period=period, actor=None, now=at, trigger=Briefing.Trigger.SCHEDULE)
+        )
         log.info("generated the %s briefing of %s", kind, period.key)
     return made
 

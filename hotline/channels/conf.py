@@ -27,7 +27,7 @@ def sms_backend() -> str:
 
 
 def sms_file_dir() -> str:
-    return str(get("SMS_FILE_DIR", str(settings.VAR_DIR / "sms")))  # type: ignore[misc]
+    return str(get("SMS_FILE_DIR", str(settings.VAR_DIR / "sms")))
 
 
 def sms_gateway_url() -> str:

@@ -27,7 +27,9 @@ def signed_headers(secret: str, body: bytes, *, at: float | None = None) -> dict
     return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: signature(secret, timestamp, body)}
 
 
-def verify(secret: str, *, timestamp: str, signature_value: str, body: bytes, at: float | None = None) -> bool:
+def verify(
+    secret: str, *, timestamp: str, signature_value: str, body: bytes, at: float | None = None
+) -> bool:
     if not secret or not timestamp or not signature_value:
         return False
     try:

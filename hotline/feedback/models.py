@@ -95,7 +95,9 @@ class Survey(models.Model):
     answer_by = models.DateTimeField(_("SMS answer expected by"), null=True, blank=True)
     partial_satisfaction = models.CharField(max_length=16, choices=Satisfaction.choices, blank=True)
     partial_solved = models.BooleanField(null=True)
-    satisfaction = models.CharField(_("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
+    )
     solved = models.BooleanField(_("solved"), null=True)
     channel = models.CharField(_("answered by"), max_length=8, choices=Channel.choices, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, db_index=True)

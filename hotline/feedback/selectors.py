@@ -14,6 +14,7 @@ from hotline.workorders.lifecycle import Status
 from hotline.workorders.models import Satisfaction, WorkOrder
 from hotline.workorders.queues import CenterQueue, center_queue
 
+from .defaults import DEFAULTS
 from .models import CallbackExemption, Survey
 
 
@@ -38,10 +39,21 @@ def _matches(exemption: CallbackExemption, order: WorkOrder) -> bool:
     return False
 
 
+def _active_exemptions() -> list[CallbackExemption]:
+    rows = list(CallbackExemption.objects.order_by("pk"))
+    if not rows:
+        # an empty table is a database that was never seeded (or flushed): the defaults apply
+        rows = [
+            CallbackExemption(code=code, name=name, match=match, value=value, active=active)
+            for code, name, match, value, active in DEFAULTS
+        ]
+    return [row for row in rows if row.active]
+
+
 def callback_exemption(order: WorkOrder) -> str:
     """The reason code of the first active exemption that applies to ``order``, "no_phone" when there is
     no number to call, or "" when the caller is to be called back."""
-    for exemption in CallbackExemption.objects.filter(active=True).order_by("pk"):
+    for exemption in _active_exemptions():
         if _matches(exemption, order):
             return exemption.code
     if not order.caller_phone:
@@ -74,7 +86,7 @@ def awaiting_sms_count(user: User) -> int:
 
 
 def surveys_for_order(order: WorkOrder) -> list[Survey]:
-    return list(order.surveys.select_related("unit", "answered_by").order_by("round"))
+    return list(Survey.objects.filter(order=order).select_related("unit", "answered_by").order_by("round"))
 
 
 @dataclass(frozen=True)

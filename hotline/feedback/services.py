@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -25,7 +26,7 @@ from hotline.notifications.services import notify_role
 from hotline.taxonomy.models import Category, Channel, RequestType
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Action, Status, role_may
-from hotline.workorders.models import Assignment, Satisfaction, WorkOrder
+from hotline.workorders.models import Assignment, Event, Satisfaction, WorkOrder
 
 from . import conf
 from .answers import parse_answer
@@ -41,14 +42,12 @@ def _digits(phone: str) -> str:
     return phone[3:] if phone.startswith("+86") else phone
 
 
-def _round_unit_id(order: WorkOrder) -> int | None:
-    lead = (
-        order.assignments.filter(role=Assignment.Role.LEAD, state=Assignment.State.DONE)
-        .order_by("-round", "-done_at")
-        .values_list("unit_id", flat=True)
-        .first()
-    )
-    return lead
+def _round_unit_id(order: WorkOrder, round_: int | None = None) -> int | None:
+    """The lead unit whose reply the callback of ``round_`` (the current one by default) rates."""
+    done = order.assignments.filter(role=Assignment.Role.LEAD, state=Assignment.State.DONE)
+    if round_ is not None:
+        done = done.filter(round=round_)
+    return done.order_by("-round", "-done_at").values_list("unit_id", flat=True).first()
 
 
 def survey_start(*, order: WorkOrder, now: dt.datetime) -> Survey | None:
@@ -101,7 +100,9 @@ def _send_survey_sms(survey: Survey, order: WorkOrder, now: dt.datetime) -> None
     except ValidationFailed as exc:
         if exc.code == "unknown_template":
             raise
-        log.warning("survey SMS for %s not sent (%s); the order goes to the phone queue", order.number, exc.code)
+        log.warning(
+            "survey SMS for %s not sent (%s); the order goes to the phone queue", order.number, exc.code
+        )
         return
     survey.state = Survey.State.AWAITING_SMS
     survey.sms_sent_at = now
@@ -352,6 +353,56 @@ def feedback_sweep(*, now: dt.datetime, batch: int = 500) -> dict[str, int]:
     return {"started": started, "to_phone": moved}
 
 
+def survey_sync_callback(*, event: Event, now: dt.datetime) -> Survey | None:
+    """Keep the survey record in step with a CALLBACK event recorded anywhere (the order page, the API,
+    an import): the round's survey is marked answered with the event's result, or created answered when
+    none was started, so satisfaction per unit is complete. A recent dissatisfied and unsolved first
+    round is reopened, as when the survey itself records it. Idempotent."""
+    if event.action != Action.CALLBACK:
+        return None
+    data = event.data or {}
+    satisfaction, solved = str(data.get("satisfaction", "")), data.get("solved")
+    if satisfaction not in Satisfaction.values or not isinstance(solved, bool):
+        return None
+    round_ = Event.objects.filter(order_id=event.order_id, action=Action.CALLBACK, seq__lte=event.seq).count()
+    channel = Survey.Channel.SMS if data.get("channel") == "sms" else Survey.Channel.PHONE
+    with transaction.atomic():
+        order = WorkOrder.objects.select_for_update().get(pk=event.order_id)
+        survey = Survey.objects.select_for_update().filter(order=order, round=round_).first()
+        if survey is not None and survey.state == Survey.State.ANSWERED:
+            return survey  # recorded by the survey itself
+        if survey is None:
+            survey = Survey(
+                order=order,
+                round=round_,
+                unit_id=_round_unit_id(order, round_),
+                phone=_digits(order.caller_phone),
+                started_at=event.at,
+            )
+        survey.state, survey.channel = Survey.State.ANSWERED, channel
+        survey.satisfaction, survey.solved = satisfaction, solved
+        survey.answered_at, survey.answered_by_id = event.at, event.actor_id
+        survey.answer_text = event.comment
+        recent = now - event.at <= dt.timedelta(hours=RECENT_CALLBACK_HOURS)
+        failed = satisfaction == Satisfaction.DISSATISFIED and not solved
+        if (
+            failed
+            and recent
+            and round_ == 1
+            and order.reopen_count == 0
+            and order.status == Status.CLOSED
+            and order.satisfaction == Satisfaction.DISSATISFIED
+        ):
+            wo.workorder_reopen(order=order, actor=None, now=now, comment=_reopen_comment())
+            survey.reopened = True
+        survey.save()
+    return survey
+
+
+# A callback event older than this is only recorded, not acted on (a late import, the demo's history).
+RECENT_CALLBACK_HOURS = 24
+
+
 # Exemptions --------------------------------------------------------------------------------------------
 
 _EXEMPTION_FIELDS = ("name", "match", "value", "active")
@@ -395,7 +446,8 @@ def exemption_create(
     code = (code or "").strip().lower()
     if not re.fullmatch(r"[a-z0-9_-]{2,40}", code) or code in ("no_phone", "unreachable"):
         raise ValidationFailed(
-            "The code is 2–40 lower-case letters, digits, - or _, and not a reserved one.", code="invalid_code"
+            "The code is 2–40 lower-case letters, digits, - or _, and not a reserved one.",
+            code="invalid_code",
         )
     match, value, name = _clean_exemption(match, value, name)
     with transaction.atomic():

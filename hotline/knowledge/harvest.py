@@ -3,7 +3,7 @@ replies), for the center to review: the drafts are submitted, so they wait in th
 
 Not every reply is knowledge. Left out: replies shorter than ``min_chars``; form replies — the same text
 sent for ``form_reply_repeats`` or more different questions (已收悉，已转相关部门处理) — ; questions that
-repeat (exactly, or as near-duplicates by SimHash of their character pairs) within the batch or that
+repeat (exactly, or as near-duplicates by MinHash of their character pairs) within the batch or that
 an existing entry already asks. Personal data in questions and replies is masked first.
 """
 
@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from hotline.workorders.models import Assignment, WorkOrder
 from . import policy
 from .models import Entry, Visibility
 from .search import analysis
-from .search.index import NEAR_DUPLICATE_BITS, simhash_of
+from .search.index import NEAR_DUPLICATE, signature_of, similarity
 from .services import EntryInput, entry_create
 
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
@@ -117,26 +118,24 @@ def harvest(
     answer_counts = Counter(_key(c.answer) for c in cleaned)
     existing = {_key(q) for q in Entry.objects.exclude(latest__isnull=True).values_list("latest__question", flat=True)}
     seen_keys: set[str] = set()
-    seen_hashes: list[int] = []
+    seen_hashes: list[Any] = []
     result = HarvestResult()
     for candidate in cleaned:
         if limit is not None and len(result.created) >= limit:
             break
         answer_key = _key(candidate.answer)
-        if len(answer_key) < min_chars:
-            result.too_short += 1
-            continue
         if answer_counts[answer_key] >= form_reply_repeats:
             result.form_replies += 1
+            continue
+        if len(answer_key) < min_chars:
+            result.too_short += 1
             continue
         question_key = _key(candidate.question)
         if question_key in existing:
             result.existing += 1
             continue
-        signature = simhash_of({g: 1.0 for g in analysis.bigrams(candidate.question)})
-        if question_key in seen_keys or any(
-            (signature ^ other).bit_count() <= NEAR_DUPLICATE_BITS for other in seen_hashes
-        ):
+        signature = signature_of(analysis.bigrams(candidate.question))
+        if question_key in seen_keys or any(similarity(signature, other) >= NEAR_DUPLICATE for other in seen_hashes):
             result.duplicates += 1
             continue
         seen_keys.add(question_key)

@@ -16,6 +16,7 @@ from .models import EntryVersion
 
 @dataclass(frozen=True)
 class FieldChange:
+    key: str
     label: StrOrPromise
     old: str
     new: str
@@ -65,5 +66,5 @@ def version_diff(old: EntryVersion, new: EntryVersion) -> list[FieldChange]:
     for key, (label, new_value) in after.items():
         old_value = before[key][1]
         if old_value != new_value:
-            changes.append(FieldChange(label, old_value, new_value, inline_diff(old_value, new_value)))
+            changes.append(FieldChange(key, label, old_value, new_value, inline_diff(old_value, new_value)))
     return changes

@@ -44,14 +44,15 @@ class Entry(models.Model):
         related_name="drafted_entries",
         verbose_name=_("drafting unit"),
     )
+    # a version goes only with its entry (entries are withdrawn, not deleted, in normal use)
     latest = models.ForeignKey(
-        "EntryVersion", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("latest version")
+        "EntryVersion", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("latest version")
     )
     published = models.ForeignKey(
         "EntryVersion",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("published version"),
     )

@@ -40,7 +40,7 @@ def acting_units(user: User) -> set[int]:
     if not user.is_authenticated or user.unit_id is None:
         return set()
     if user.role == Role.UNIT_LEADER and user.unit is not None:
-        return {user.unit_id, *Unit.get_tree(user.unit).values_list("pk", flat=True)}
+        return {user.unit_id, *Unit.objects.get_tree(user.unit).values_list("pk", flat=True)}
     return {user.unit_id}
 
 

@@ -143,10 +143,10 @@ class SearchOutcome:
 def _index_filters(filters: SearchFilters, *, today: dt.date, public_only: bool) -> Filters:
     category_ids = None
     if filters.category is not None:
-        category_ids = frozenset(Category.get_tree(filters.category).values_list("pk", flat=True))
+        category_ids = frozenset(Category.objects.get_tree(filters.category).values_list("pk", flat=True))
     division_ids = None
     if filters.division is not None:
-        division_ids = frozenset([filters.division.pk, *filters.division.get_ancestors().values_list("pk", flat=True)])
+        division_ids = frozenset([filters.division.pk, *Division.objects.get_ancestors(filters.division).values_list("pk", flat=True)])
     return Filters(
         today=today.toordinal(),
         category_ids=category_ids,

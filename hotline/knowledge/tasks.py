@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from hotline.core.clock import now
 
 from . import conf
 from .search import engine
 from .services.review import review_sweep
+from .services.usage import check_order_gap
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +38,9 @@ def knowledge_index_snapshot() -> None:
         return
     path = engine.write_snapshot()
     logger.info("knowledge index snapshot written: %s", path)
+
+
+@db_task()
+def knowledge_gap_check(order_id: int) -> None:
+    """A question taken in that no entry answers is recorded as a gap."""
+    check_order_gap(order_id, now=now())

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from hotline.directory.models import Division
 from hotline.taxonomy.models import Category, RequestType
@@ -20,9 +21,7 @@ from . import conf
 
 _SIGNER_SALT = "hotline.portal.submit"
 # What a citizen may choose; "other" is left to the center.
-CITIZEN_TYPES = [
-    (code, label) for code, label in RequestType.choices if code != RequestType.OTHER
-]
+CITIZEN_TYPES = [(code, label) for code, label in RequestType.choices if code != RequestType.OTHER]
 
 
 def form_token(now: float | None = None) -> str:
@@ -30,19 +29,21 @@ def form_token(now: float | None = None) -> str:
     return signing.dumps(int(now if now is not None else time.time()), salt=_SIGNER_SALT)
 
 
-def _top_categories() -> list[tuple[str, str]]:
+def _top_categories() -> list[tuple[str, StrOrPromise]]:
     # Citizens choose among the first two levels; the center refines.
     return [("", _("— not sure —"))] + [
         (pk, label) for pk, label in category_choices() if label.count(" / ") <= 1
     ]
 
 
-def _divisions() -> list[tuple[str, str]]:
-    return [("", _("— choose —"))] + division_choices(min_level=Division.Level.DISTRICT)
+def _divisions() -> list[tuple[str, StrOrPromise]]:
+    return [("", _("— choose —")), *division_choices(min_level=Division.Level.DISTRICT)]
 
 
 class SubmitForm(forms.Form):
-    request_type = forms.ChoiceField(label=_("What kind of request"), choices=CITIZEN_TYPES, initial="consult")
+    request_type = forms.ChoiceField(
+        label=_("What kind of request"), choices=CITIZEN_TYPES, initial="consult"
+    )
     title = forms.CharField(label=_("Subject"), max_length=100, help_text=_("In a few words."))
     content = forms.CharField(
         label=_("Your request"),
@@ -52,7 +53,9 @@ class SubmitForm(forms.Form):
         help_text=_("What happened, where and since when, and what you would like done."),
     )
     category = TreeChoiceField(label=_("Topic"), model=Category, choices_fn=_top_categories, required=False)
-    division = TreeChoiceField(label=_("District / street"), model=Division, choices_fn=_divisions, required=False)
+    division = TreeChoiceField(
+        label=_("District / street"), model=Division, choices_fn=_divisions, required=False
+    )
     location_text = forms.CharField(label=_("Address or place"), max_length=200, required=False)
     name = forms.CharField(label=_("Your name"), max_length=50, required=False)
     phone = forms.CharField(
@@ -70,9 +73,11 @@ class SubmitForm(forms.Form):
         label=_("Submit anonymously (no callback; track it with the number and code only)"), required=False
     )
     publish_consent = forms.BooleanField(
-        label=_("The anonymised request and reply may be published as an example"), required=False, initial=True
+        label=_("The anonymised request and reply may be published as an example"),
+        required=False,
+        initial=True,
     )
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Photos or documents"),
         required=False,
         help_text=_("Optional: pictures, PDF or Office documents, up to 10 MB each."),
@@ -94,11 +99,19 @@ class SubmitForm(forms.Form):
             )
         except signing.BadSignature:
             raise forms.ValidationError(
-                _("The form has expired. Please copy your text, reload the page and submit again."), code="stale"
+                _("The form has expired. Please copy your text, reload the page and submit again."),
+                code="stale",
             ) from None
-        if time.time() - int(started) < conf.min_fill_seconds():
+        elapsed = time.time() - int(started)
+        if elapsed > conf.max_form_age_seconds():
             raise forms.ValidationError(
-                _("That was faster than a person can type. Please check the form and submit again."), code="fast"
+                _("The form has expired. Please copy your text, reload the page and submit again."),
+                code="stale",
+            )
+        if elapsed < conf.min_fill_seconds():
+            raise forms.ValidationError(
+                _("That was faster than a person can type. Please check the form and submit again."),
+                code="fast",
             )
         if not data.get("anonymous") and not data.get("phone"):
             self.add_error("phone", _("Give a phone number for the callback, or submit anonymously."))
@@ -110,10 +123,14 @@ class SubmitForm(forms.Form):
 
 class TrackForm(forms.Form):
     number = forms.CharField(
-        label=_("Order number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        label=_("Order number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     code = forms.CharField(
-        label=_("Query code"), max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"})
+        label=_("Query code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
     def clean_number(self) -> str:
@@ -128,9 +145,19 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(
-        label=_("How satisfied are you with the handling?"), choices=Satisfaction.choices, widget=forms.RadioSelect
+        label=_("How satisfied are you with the handling?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
     )
     solved = forms.TypedChoiceField(
-        label=_("Was your problem solved?"), choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
+        label=_("Was your problem solved?"),
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Anything you want to add"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Anything you want to add"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -20,6 +20,10 @@ def over_phone_limit(request: HttpRequest, *, phone: str, rate: str) -> bool:
     digest = hashlib.sha256(phone.encode()).hexdigest()  # the cache never holds the number itself
     return bool(
         is_ratelimited(
-            request, group="portal-submit-phone", key=lambda _group, _request: digest, rate=rate, increment=True
+            request,
+            group="portal-submit-phone",
+            key=lambda _group, _request: digest,
+            rate=rate,
+            increment=True,
         )
     )

@@ -18,7 +18,11 @@ from hotline.workorders.models import Assignment, Attachment, WorkOrder
 def order_for_citizen(number: str, code: str) -> WorkOrder:
     """The order with this number and query code. A wrong number and a wrong code are the same error, so
     nobody learns which orders exist."""
-    order = WorkOrder.objects.select_related("channel", "category", "rejection_reason").filter(number=number).first()
+    order = (
+        WorkOrder.objects.select_related("channel", "category", "rejection_reason")
+        .filter(number=number)
+        .first()
+    )
     if order is None or not order.query_code or not hmac.compare_digest(order.query_code, code or ""):
         raise NotFound("No request with this number and query code.", code="order_not_found")
     return order
@@ -26,7 +30,11 @@ def order_for_citizen(number: str, code: str) -> WorkOrder:
 
 def tracked_order(number: str) -> WorkOrder:
     """An order the citizen already proved they may see (the number is in their session)."""
-    order = WorkOrder.objects.select_related("channel", "category", "rejection_reason").filter(number=number).first()
+    order = (
+        WorkOrder.objects.select_related("channel", "category", "rejection_reason")
+        .filter(number=number)
+        .first()
+    )
     if order is None:
         raise NotFound("No such request.", code="order_not_found")
     return order

@@ -61,5 +61,11 @@ def portal_rate(
 ) -> WorkOrder:
     """The citizen's own rating of the handling (回访 through the web channel)."""
     return wo.workorder_callback(
-        order=order, actor=None, satisfaction=satisfaction, solved=solved, comment=comment, channel="web", now=now
+        order=order,
+        actor=None,
+        satisfaction=satisfaction,
+        solved=solved,
+        comment=comment,
+        channel="web",
+        now=now,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,17 +73,21 @@ def submit(request: HttpRequest) -> HttpResponse:
                     category=data["category"],
                     division=data["division"],
                     location_text=data["location_text"],
-                    files=data["files"],
+                    files=data["attachments"],
                     now=clock_now(),
                 )
             except ApplicationError as exc:
-                form.add_error("files" if exc.code.startswith("file") or exc.code == "too_many_files" else None, error_message(exc))
+                form.add_error(
+                    "attachments" if exc.code.startswith("file") or exc.code == "too_many_files" else None,
+                    error_message(exc),
+                )
             else:
                 _remember(request, order.number)
                 request.session[SESSION_RECEIPT] = {"number": order.number, "code": order.query_code}
                 return HttpResponseRedirect(reverse("portal:receipt"))
-        form.data = form.data.copy()
-        form.data["started"] = form_token()  # a fresh token: correcting the form is not "too fast"
+        fresh = request.POST.copy()
+        fresh["started"] = form_token()  # a fresh token: correcting the form is not "too fast"
+        form.data = fresh
         return render(request, "portal/submit.html", {"form": form}, status=400)
     form = SubmitForm(initial={"started": form_token()})
     return render(request, "portal/submit.html", {"form": form})
@@ -108,7 +113,9 @@ def track(request: HttpRequest) -> HttpResponse:
             try:
                 order = selectors.order_for_citizen(form.cleaned_data["number"], form.cleaned_data["code"])
             except NotFound:
-                form.add_error(None, _("No request matches this number and query code. Check both and try again."))
+                form.add_error(
+                    None, _("No request matches this number and query code. Check both and try again.")
+                )
             else:
                 _remember(request, order.number)
                 return HttpResponseRedirect(reverse("portal:order", args=[order.number]))
@@ -173,7 +180,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     if not _may_see(request, number):
         raise Http404
     found = Attachment.objects.filter(order__number=number, pk=pk, public=True).first()

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -42,31 +42,61 @@ class CatalogueChangeInline(admin.TabularInline[CatalogueChange, CatalogueRule])
     extra = 0
     can_delete = False
     fields = ["at", "action", "actor", "source", "before", "after"]
-    readonly_fields = fields
+    readonly_fields = ["at", "action", "actor", "source", "before", "after"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
+def _rule_input(data: dict[str, Any]) -> RuleInput:
+    return RuleInput(
+        category=data.get("category"),
+        division=data.get("division"),
+        lead=data.get("lead"),
+        assists=list(data.get("assists") or []),
+        keywords=data.get("keywords") or "",
+        territorial=bool(data.get("territorial")),
+        territorial_kind=data.get("territorial_kind") or "street",
+        basis=data.get("basis") or "",
+        priority=data.get("priority") or 0,
+        active=bool(data.get("active")),
+    )
+
+
+class CatalogueRuleForm(forms.ModelForm[CatalogueRule]):
+    class Meta:
+        model = CatalogueRule
+        fields = [
+            "category",
+            "keywords",
+            "division",
+            "territorial",
+            "territorial_kind",
+            "lead",
+            "assists",
+            "basis",
+            "priority",
+            "active",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        from .services.catalogue import _validate
+
+        data = super().clean() or {}
+        try:
+            _validate(_rule_input(data))
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return data
+
+
 @admin.register(CatalogueRule)
 class CatalogueRuleAdmin(admin.ModelAdmin[CatalogueRule]):
+    form = CatalogueRuleForm
     list_display = ["pk", "category", "keywords", "division", "territorial", "lead", "priority", "active"]
     list_filter = ["active", "territorial"]
     search_fields = ["keywords", "category__name", "lead__name", "division__name", "basis"]
-    autocomplete_fields: list[str] = []
     filter_horizontal = ["assists"]
-    fields = [
-        "category",
-        "keywords",
-        "division",
-        "territorial",
-        "territorial_kind",
-        "lead",
-        "assists",
-        "basis",
-        "priority",
-        "active",
-    ]
     inlines = [CatalogueChangeInline]
     actions = ["retire"]
 
@@ -75,30 +105,13 @@ class CatalogueRuleAdmin(admin.ModelAdmin[CatalogueRule]):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         obj, form, change = self._pending
-        data = form.cleaned_data
-        actor = request.user if isinstance(request.user, User) else None
-        try:
-            saved = catalogue_rule_save(
-                data=RuleInput(
-                    category=data.get("category"),
-                    division=data.get("division"),
-                    lead=data.get("lead"),
-                    assists=list(data.get("assists") or []),
-                    keywords=data.get("keywords") or "",
-                    territorial=bool(data.get("territorial")),
-                    territorial_kind=data.get("territorial_kind") or "street",
-                    basis=data.get("basis") or "",
-                    priority=data.get("priority") or 0,
-                    active=bool(data.get("active")),
-                ),
-                actor=actor,
-                now=now(),
-                rule=CatalogueRule.objects.get(pk=obj.pk) if change and obj.pk else None,
-                source="admin",
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return
+        saved = catalogue_rule_save(
+            data=_rule_input(form.cleaned_data),
+            actor=_actor(request),
+            now=now(),
+            rule=CatalogueRule.objects.get(pk=obj.pk) if change and obj.pk else None,
+            source="admin",
+        )
         form.instance = saved
         obj.pk = saved.pk
 
@@ -107,9 +120,8 @@ class CatalogueRuleAdmin(admin.ModelAdmin[CatalogueRule]):
 
     @admin.action(description=_("Retire the selected rules"))
     def retire(self, request: HttpRequest, queryset: QuerySet[CatalogueRule]) -> None:
-        actor = request.user if isinstance(request.user, User) else None
         for rule in queryset:
-            catalogue_rule_retire(rule=rule, actor=actor, now=now(), source="admin")
+            catalogue_rule_retire(rule=rule, actor=_actor(request), now=now(), source="admin")
         messages.success(request, _("Rules retired."))
 
 
@@ -142,7 +154,7 @@ class ModelAuditInline(admin.TabularInline[ModelAudit, ModelVersion]):
     extra = 0
     can_delete = False
     fields = ["at", "action", "actor", "detail"]
-    readonly_fields = fields
+    readonly_fields = ["at", "action", "actor", "detail"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -236,9 +248,15 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
                     upload.name,
                     form.cleaned_data["activate"],
                 )
-                messages.success(request, _("Training started; the new version appears in this list when done."))
+                messages.success(
+                    request, _("Training started; the new version appears in this list when done.")
+                )
                 return HttpResponseRedirect(reverse("admin:routing_modelversion_changelist"))
-        context = {**self.admin_site.each_context(request), "form": form, "title": _("Train a category model")}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Train a category model"),
+        }
         return render(request, "admin/routing/modelversion/form.html", context)
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
@@ -256,16 +274,19 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
                 end = (start + dt.timedelta(days=32)).replace(day=1)
                 assert isinstance(request.user, User)
                 rows = training_rows(request.user, start=start, end=end)
-                handle = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115
-                handle.close()
-                write_rows(Path(handle.name), rows)
-                return FileResponse(
-                    Path(handle.name).open("rb"),
-                    as_attachment=True,
-                    filename=f"orders-{form.cleaned_data['month']}.csv",
-                    content_type="text/csv",
-                )
-        context = {**self.admin_site.each_context(request), "form": form, "title": _("Export a month of orders")}
+                with tempfile.TemporaryDirectory() as folder:
+                    target = Path(folder) / "orders.csv"
+                    write_rows(target, rows)
+                    data = target.read_bytes()
+                response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+                filename = f"orders-{form.cleaned_data['month']}.csv"
+                response["Content-Disposition"] = f'attachment; filename="{filename}"'
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Export a month of orders"),
+        }
         return render(request, "admin/routing/modelversion/form.html", context)
 
 

@@ -16,11 +16,25 @@ class RoutingConfig(AppConfig):
         from .listeners import on_event
 
         panels.register(
-            panels.Panel("routing_suggest", "intake", _("Smart dispatch"), "routing:panel_suggest", CENTER_ROLES, 10),
-            panels.Panel("routing_similar", "intake", _("Similar open orders"), "routing:panel_similar", CENTER_ROLES, 20),
+            panels.Panel(
+                "routing_suggest", "intake", _("Smart dispatch"), "routing:panel_suggest", CENTER_ROLES, 10
+            ),
+            panels.Panel(
+                "routing_similar",
+                "intake",
+                _("Similar open orders"),
+                "routing:panel_similar",
+                CENTER_ROLES,
+                20,
+            ),
             panels.Panel("routing_caller", "intake", _("Caller"), "routing:panel_caller", CENTER_ROLES, 15),
             panels.Panel(
-                "routing_dispatch", "dispatch", _("Suggested units"), "routing:panel_dispatch", CENTER_ROLES, 10
+                "routing_dispatch",
+                "dispatch",
+                _("Suggested units"),
+                "routing:panel_dispatch",
+                CENTER_ROLES,
+                10,
             ),
         )
         if on_event not in wo.event_listeners:

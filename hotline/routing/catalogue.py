@@ -107,9 +107,12 @@ def territorial_unit(division_path: str, kind: str) -> int | None:
     """The unit of ``kind`` whose jurisdiction is the deepest division containing ``division_path``."""
     best: tuple[int, int] | None = None
     for area in unit_areas():
-        if area.kind == kind and division_path.startswith(area.division_path):
-            if best is None or len(area.division_path) > best[0]:
-                best = (len(area.division_path), area.unit_id)
+        if (
+            area.kind == kind
+            and division_path.startswith(area.division_path)
+            and (best is None or len(area.division_path) > best[0])
+        ):
+            best = (len(area.division_path), area.unit_id)
     return best[1] if best else None
 
 
@@ -126,7 +129,9 @@ def match(
     )
 
 
-def match_paths(*, category_path: str, division_path: str, text: str = "", limit: int = 5) -> list[CatalogueHit]:
+def match_paths(
+    *, category_path: str, division_path: str, text: str = "", limit: int = 5
+) -> list[CatalogueHit]:
     """``match`` by the tree paths of the category and the division."""
     words = normalize(text)
     hits: list[CatalogueHit] = []

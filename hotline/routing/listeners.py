@@ -3,14 +3,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from hotline.workorders.lifecycle import OPEN_STATUSES, Action
 from hotline.workorders.models import Event
 
+logger = logging.getLogger(__name__)
 _EVIDENCE = frozenset({Action.SIGN, Action.ACCEPT_RETURN, Action.REJECT_RETURN})
 _INDEX = frozenset({Action.INTAKE, Action.UPDATE})
 
 
 def on_event(event: Event) -> None:
+    try:
+        _enqueue(event)
+    except Exception:  # the order's own change is committed; smart dispatch must never undo or block it
+        logger.exception("smart dispatch could not follow event %s", event.pk)
+
+
+def _enqueue(event: Event) -> None:
     from . import tasks
 
     action = event.action

@@ -80,7 +80,9 @@ def _build(stamp: tuple[Any, ...]) -> _Names:
             entries.setdefault(key, []).append((division_id, source))
 
     divisions: dict[int, tuple[str, int, str]] = {}
-    for pk, name, level, path, aliases in Division.objects.values_list("pk", "name", "level", "path", "aliases"):
+    for pk, name, level, path, aliases in Division.objects.values_list(
+        "pk", "name", "level", "path", "aliases"
+    ):
         divisions[pk] = (name, level, path)
         add(name, pk, "division")
         for alias in aliases.replace("，", ",").split(","):

@@ -39,7 +39,9 @@ class ModelVersion(models.Model):
         verbose_name = _("category model version")
         verbose_name_plural = _("category model versions")
         constraints = [
-            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="routing_one_active_model")
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="routing_one_active_model"
+            )
         ]
 
     def __str__(self) -> str:
@@ -82,7 +84,12 @@ class CatalogueRule(models.Model):
     ``priority``). Rules are never deleted: a retired rule keeps its history."""
 
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
     )
     keywords = models.CharField(
         _("keywords"), max_length=300, blank=True, help_text=_("comma separated; any one in the text matches")
@@ -97,7 +104,9 @@ class CatalogueRule(models.Model):
     lead = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit")
     )
-    assists = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("assisting units"))
+    assists: models.ManyToManyField[Unit, Unit] = models.ManyToManyField(
+        Unit, blank=True, related_name="+", verbose_name=_("assisting units")
+    )
     basis = models.CharField(_("basis"), max_length=300, blank=True, help_text=_("the duty document"))
     priority = models.SmallIntegerField(_("priority"), default=0)
     active = models.BooleanField(_("active"), default=True)

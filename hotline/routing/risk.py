@@ -50,7 +50,7 @@ KINDS: tuple[EmergencyKind, ...] = (
         "fire",
         _("fire or explosion"),
         ("119",),
-        (r"着火|起火|失火|烧起来|烧着了|火苗|冒火|火光|火烧",),
+        (r"着火|著火|起火|失火|烧起来|烧着了|火苗|冒火|火光|火烧",),
         (r"火灾|大火|火情|火势|浓烟|冒烟|爆炸|(?<!气)炸了|爆燃|闪爆",),
     ),
     EmergencyKind(
@@ -108,10 +108,11 @@ KINDS: tuple[EmergencyKind, ...] = (
 _HYPOTHETICAL = re.compile(
     r"隐患|一旦|万一|以免|以防|防止|预防|避免|担心|容易引发|可能引发|存在.{0,6}风险|消防检查|消防通道"
 )
-# Words that say it is happening now: a weak word with one of them is an emergency.
-_NOW = re.compile(
-    r"正在|现在|刚刚|刚才|马上|立即|立刻|赶紧|赶快|快来|快点|救命|紧急|求救|求助|还在|出事了|怎么办|来人|帮帮"
-)
+# Words that say it is happening now: a weak word with one of them is an emergency. The softer ones
+# (现在, 还在 …) do not count in a sentence that tells of the past (去年, 之前 …).
+_NOW = re.compile(r"正在|刚刚|刚才|马上|赶紧|赶快|快来|救命|紧急|求救|来人|出事了")
+_SOFT_NOW = re.compile(r"现在|目前|还在|立即|立刻|快点|怎么办|帮帮|求助")
+_PAST = re.compile(r"去年|前年|以前|之前|曾经|当年|那年|上个?月|上周|多年|年前|月前|过去")
 _HAZARD_KINDS = frozenset({"fire", "gas", "flood"})
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 
@@ -160,7 +161,7 @@ def assess(text: str) -> Assessment:
     flags: dict[str, EmergencyFlag] = {}
     for sentence in _SENTENCE.findall(text):
         hypothetical = bool(_HYPOTHETICAL.search(sentence))
-        now = bool(_NOW.search(sentence))
+        now = bool(_NOW.search(sentence)) or (bool(_SOFT_NOW.search(sentence)) and not _PAST.search(sentence))
         for kind, strong, weak in _COMPILED:
             found = strong.search(sentence) if strong else None
             hazard_only = hypothetical and kind.code in _HAZARD_KINDS
@@ -171,7 +172,9 @@ def assess(text: str) -> Assessment:
                 continue
             previous = flags.get(kind.code)
             if previous is None or (previous.hazard_only and not hazard_only):
-                flags[kind.code] = EmergencyFlag(kind.code, kind.label, found.group(0), kind.transfer, hazard_only)
+                flags[kind.code] = EmergencyFlag(
+                    kind.code, kind.label, found.group(0), kind.transfer, hazard_only
+                )
     codes = [k.code for k in KINDS]
     return Assessment(sorted(flags.values(), key=lambda f: (f.hazard_only, codes.index(f.code))))
 
@@ -226,13 +229,18 @@ def caller_flags(
         current = [term_hash(t) for t in matter_terms(title, content, location_text).terms]
         numbers = {row["pk"]: row["number"] for row in recent}
         for doc in docs_for_caller(caller_key(phone), since=since, exclude=exclude):
-            if doc["order_id"] in numbers and term_similarity(current, doc["terms"]) >= conf.same_matter_min_score():
+            if (
+                doc["order_id"] in numbers
+                and term_similarity(current, doc["terms"]) >= conf.same_matter_min_score()
+            ):
                 repeats.append(numbers[doc["order_id"]])
     reasons: list[str] = []
     burst = [row for row in window if row["received_at"] >= now - dt.timedelta(days=conf.harassment_days())]
     if len(burst) >= conf.harassment_threshold():
         reasons.append(
-            str(_("%(count)d orders in %(days)d days") % {"count": len(burst), "days": conf.harassment_days()})
+            str(
+                _("%(count)d orders in %(days)d days") % {"count": len(burst), "days": conf.harassment_days()}
+            )
         )
     rejected = orders.filter(rejection_reason__code="harassment").count()
     if rejected >= conf.harassment_rejected_threshold():

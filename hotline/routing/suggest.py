@@ -151,7 +151,9 @@ def category_guesses(
     prediction = predictor.predict(title, content, top=top) if predictor and (title or content) else None
     guesses: list[CategoryGuess] = []
     if category is not None:
-        guesses.append(CategoryGuess(category.code, 1.0, category.pk, category.name, [_("chosen by the agent")]))
+        guesses.append(
+            CategoryGuess(category.code, 1.0, category.pk, category.name, [_("chosen by the agent")])
+        )
     if prediction is not None:
         for rank, scored in enumerate(prediction.ranked):
             info = label_category(scored.label)
@@ -193,7 +195,8 @@ def suggest(
     considered = [g for g in guesses if g.category_id is not None and g.confidence >= MIN_CATEGORY_SHARE]
     evidence = _evidence([g.category_id for g in considered if g.category_id], area)
     place_reason = (
-        _("place: %(division)s (from “%(words)s”)") % {"division": location.division_name, "words": location.matched}
+        _("place: %(division)s (from “%(words)s”)")
+        % {"division": location.division_name, "words": location.matched}
         if location is not None and (category is None or division is not None)
         else ""
     )
@@ -216,19 +219,32 @@ def suggest(
         )
         for rank, hit in enumerate(hits):
             weight = guess.confidence * CATALOGUE_WEIGHT * (1.0 if rank == 0 else 0.5)
-            principle = _("territorial first (属地管理)") if hit.territorial else _("competent unit (谁主管谁负责)")
+            principle = (
+                _("territorial first (属地管理)") if hit.territorial else _("competent unit (谁主管谁负责)")
+            )
             reasons = [category_reason, _("dispatch catalogue: %(principle)s") % {"principle": principle}]
             if hit.basis:
                 reasons.append(_("basis: %(basis)s") % {"basis": hit.basis})
             if hit.keyword:
                 reasons.append(_("keyword “%(keyword)s”") % {"keyword": hit.keyword})
-            _add(units, hit.lead_id, weight, reasons, evidence, guess.category_id, hit.rule_id, list(hit.assist_ids))
+            _add(
+                units,
+                hit.lead_id,
+                weight,
+                reasons,
+                evidence,
+                guess.category_id,
+                hit.rule_id,
+                list(hit.assist_ids),
+            )
         for (unit_id, category_id), (signed, returned) in evidence.items():
-            if category_id != guess.category_id or signed <= returned:
+            if category_id != guess.category_id or signed < 2 or signed <= returned:
                 continue
             share = signed / (signed + returned)
             weight = guess.confidence * HISTORY_WEIGHT * share * min(1.0, signed / 5)
-            _add(units, unit_id, weight, [category_reason], evidence, category_id, None, [], history_only=True)
+            _add(
+                units, unit_id, weight, [category_reason], evidence, category_id, None, [], history_only=True
+            )
     ranked = sorted(units.values(), key=lambda u: (-u.score, u.unit_id))[:top]
     names = _unit_names([u.unit_id for u in ranked] + [a for u in ranked for a in u.assist_ids])
     for suggestion in ranked:

@@ -36,8 +36,14 @@ def evidence_job(event_id: int) -> None:
 
 
 @db_task()
-def train_job(rows: list[dict[str, str]], text_columns: list[str], label_column: str, actor_id: int | None,
-              source: str, activate: bool) -> int:
+def train_job(
+    rows: list[dict[str, str]],
+    text_columns: list[str],
+    label_column: str,
+    actor_id: int | None,
+    source: str,
+    activate: bool,
+) -> int:
     """Train a model from rows uploaded in the admin (training takes longer than a request should)."""
     from hotline.directory.models import User
 

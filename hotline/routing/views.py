@@ -76,10 +76,7 @@ def panel_suggest(request: HttpRequest) -> HttpResponse:
         }
         for guess in result.categories
     ]
-    units = [
-        {"unit": unit, "percent": round(unit.score * 100)}
-        for unit in result.units
-    ]
+    units = [{"unit": unit, "percent": round(unit.score * 100)} for unit in result.units]
     location = result.location
     return render(
         request,
@@ -151,7 +148,12 @@ def panel_caller(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "routing/panel_caller.html",
-        {"flags": flags, "recent": recent, "open_statuses": OPEN_STATUSES, "repeat_numbers": flags.repeat_orders},
+        {
+            "flags": flags,
+            "recent": recent,
+            "open_statuses": OPEN_STATUSES,
+            "repeat_numbers": flags.repeat_orders,
+        },
     )
 
 

@@ -24,7 +24,7 @@ class ReadOnly(admin.ModelAdmin[Any]):
 
 @admin.register(SupervisionRule)
 class SupervisionRuleAdmin(ReadOnly):
-    list_display = ["code", "name", "active", "level", "respond_within", "escalate_after", "updated_at"]
+    list_display = ["code", "__str__", "active", "level", "respond_within", "escalate_after", "updated_at"]
 
 
 @admin.register(RuleHit)

@@ -37,7 +37,9 @@ class RemindForm(_UnitForm):
 
 
 class SuperviseForm(_UnitForm):
-    text = forms.CharField(label=_("Supervision notice"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Supervision notice"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     respond_by = forms.DateTimeField(
         label=_("Written response by"),
         required=False,
@@ -67,7 +69,9 @@ class RespondForm(forms.Form):
 
 class FlagForm(forms.Form):
     kind = forms.ChoiceField(label=_("Flag"), choices=StaffFlag.Kind.choices)
-    note = forms.CharField(label=_("What happened"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("What happened"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 
@@ -94,7 +98,8 @@ class RuleForm(forms.Form):
             "escalate_after": rule.escalate_after,
             **{f"t_{t.name}": (rule.thresholds or {}).get(t.name, t.default) for t in spec.thresholds},
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
         self.spec = spec
         for threshold in spec.thresholds:
             self.fields[f"t_{threshold.name}"] = forms.IntegerField(

@@ -55,12 +55,6 @@ class SupervisionRule(models.Model):
         spec = RULES.get(self.code)
         return str(spec.name) if spec else self.code
 
-    @property
-    def spec(self) -> object:
-        from .rules import RULES
-
-        return RULES.get(self.code)
-
 
 class RuleChange(models.Model):
     """The audit trail of rule edits: who changed what, before and after."""

@@ -94,7 +94,9 @@ def progress_flags(user: User) -> QuerySet[RuleHit]:
 
 def recent_hits(user: User) -> QuerySet[RuleHit]:
     _center_only(user)
-    return RuleHit.objects.select_related("rule", "order", "unit", "notice").order_by("-found_at", "-pk")
+    return RuleHit.objects.select_related("rule", "order", "unit", "notice__unit").order_by(
+        "-found_at", "-pk"
+    )
 
 
 def staff_flags(user: User) -> QuerySet[StaffFlag]:
@@ -102,18 +104,28 @@ def staff_flags(user: User) -> QuerySet[StaffFlag]:
     return StaffFlag.objects.select_related("order", "flagged_by").order_by("-flagged_at", "-pk")
 
 
-def tab_rows(user: User, tab: Tab | str, *, now: dt.datetime) -> QuerySet[Assignment] | QuerySet[WorkOrder] | QuerySet[Notice] | QuerySet[RuleHit] | QuerySet[StaffFlag]:
+def tab_rows(
+    user: User, tab: Tab | str, *, now: dt.datetime
+) -> QuerySet[Assignment] | QuerySet[WorkOrder] | QuerySet[Notice] | QuerySet[RuleHit] | QuerySet[StaffFlag]:
     """The rows of one workbench tab (a queryset; the view pages it)."""
     try:
         tab = Tab(tab)
     except ValueError as exc:
-        raise ValidationFailed(f"Unknown tab {tab!r}.", code="invalid_tab", details={"allowed": list(Tab)}) from exc
+        raise ValidationFailed(
+            f"Unknown tab {tab!r}.", code="invalid_tab", details={"allowed": list(Tab)}
+        ) from exc
     if tab == Tab.OVERDUE:
-        return _with_notice_counts(queues.overdue_assignments(user, now=now).select_related("order__category"))
+        return _with_notice_counts(
+            queues.overdue_assignments(user, now=now).select_related("order__category")
+        )
     if tab == Tab.DUE_SOON:
-        return _with_notice_counts(queues.due_soon_assignments(user, now=now).select_related("order__category"))
+        return _with_notice_counts(
+            queues.due_soon_assignments(user, now=now).select_related("order__category")
+        )
     if tab == Tab.UNSIGNED:
-        return _with_notice_counts(queues.sign_overdue_assignments(user, now=now).select_related("order__category"))
+        return _with_notice_counts(
+            queues.sign_overdue_assignments(user, now=now).select_related("order__category")
+        )
     if tab == Tab.RETURNED:
         return _orders_with_counts(queues.repeatedly_returned(user))
     if tab == Tab.PASSED:
@@ -158,7 +170,9 @@ class OrderSupervision:
 def order_supervision(user: User, order: WorkOrder) -> OrderSupervision:
     """The order's supervision as ``user`` may see it: center staff see everything; unit staff see the
     notices addressed to their unit (a unit leader also its sub-units'), and no hits or flags."""
-    notices = Notice.objects.filter(order=order).select_related("unit", "issued_by", "response", "response__responded_by")
+    notices = Notice.objects.filter(order=order).select_related(
+        "unit", "issued_by", "response", "response__responded_by"
+    )
     if user.is_superuser or user.is_center_staff:
         return OrderSupervision(
             notices=list(notices.order_by("issued_at", "pk")),

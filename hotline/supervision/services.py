@@ -28,8 +28,16 @@ from .models import Level, Notice, NoticeResponse, RuleChange, StaffFlag, Superv
 from .rules import MANUAL, RULES, clean_limit, clean_thresholds, spec_for
 
 ACTIVE = (Assignment.State.PENDING, Assignment.State.SIGNED)
-_SMS_TEMPLATE = {Level.REMIND: "reminder", Level.SUPERVISE: "supervision_notice", Level.ESCALATE: "escalation"}
-_KIND = {Level.REMIND: "reminder", Level.SUPERVISE: "supervision_notice", Level.ESCALATE: "escalation"}
+_SMS_TEMPLATE: dict[str, str] = {
+    Level.REMIND: "reminder",
+    Level.SUPERVISE: "supervision_notice",
+    Level.ESCALATE: "escalation",
+}
+_KIND: dict[str, str] = {
+    Level.REMIND: "reminder",
+    Level.SUPERVISE: "supervision_notice",
+    Level.ESCALATE: "escalation",
+}
 
 
 def order_url(order: WorkOrder) -> str:
@@ -74,7 +82,7 @@ def rule_settings(code: str) -> SupervisionRule:
     )
 
 
-def _later(start: dt.datetime, limit: str) -> dt.datetime | None:
+def later(start: dt.datetime, limit: str) -> dt.datetime | None:
     return wo.deadline(start, Limit.parse(limit)) if limit else None
 
 
@@ -166,7 +174,7 @@ def notice_remind(
             issued_at=now,
             issued_by=actor,
             event=_new_event(order),
-            check_at=_later(now, rule.escalate_after),
+            check_at=later(now, rule.escalate_after),
         )
         _notify_notice(notice, order, target, now)
     return notice
@@ -197,7 +205,7 @@ def notice_supervise(
         _require_open_with_units(order)
         target = _target_unit(order, unit)
         rule = rule_settings(cause)
-        respond_by = respond_by or _later(now, rule.respond_within or "2wd")
+        respond_by = respond_by or later(now, rule.respond_within or "2wd")
         order = wo.workorder_supervise(
             order=order, actor=actor, now=now, comment=text, respond_by=respond_by, unit=target, cause=cause
         )
@@ -299,10 +307,10 @@ def notice_respond(*, notice: Notice, actor: User, text: str, now: dt.datetime) 
                 .order_by("role", "pk")
                 .first()
             )
-            if assignment is not None and assignment.role == Assignment.Role.ASSIST:
-                # an assisting unit's note is only possible while the order is being handled
-                if order.status not in (Status.DISPATCHED, Status.IN_PROGRESS):
-                    assignment = None
+            # an assisting unit's note is only possible while the order is being handled
+            handling = order.status in (Status.DISPATCHED, Status.IN_PROGRESS)
+            if assignment is not None and assignment.role == Assignment.Role.ASSIST and not handling:
+                assignment = None
             order, event = wo.transition(
                 order,
                 Action.NOTE,
@@ -410,5 +418,7 @@ def rule_update(
         after = _rule_state(locked)
         if after != before:
             locked.save(update_fields=[*_RULE_FIELDS, "updated_at", "updated_by"])
-            RuleChange.objects.create(rule=locked, changed_at=now, changed_by=actor, before=before, after=after)
+            RuleChange.objects.create(
+                rule=locked, changed_at=now, changed_by=actor, before=before, after=after
+            )
     return locked

@@ -37,6 +37,8 @@ UNIT_WORK = (
 def supervision_sweep(*, now: dt.datetime, batch: int = 500) -> dict[str, int]:
     """Run every active rule and the escalation steps at ``now``; returns what it did, by step."""
     counts = {"hits": 0, "issued": 0, "lapsed": 0, "escalated": 0, "resolved": 0}
+    if not SupervisionRule.objects.exists():  # never seeded (or flushed): the defaults; none is ever deleted
+        services.ensure_default_rules()
     for rule in SupervisionRule.objects.filter(active=True).order_by("order", "code"):
         finder = FINDERS.get(rule.code)
         if finder is None:
@@ -107,9 +109,11 @@ def _issue(hit: RuleHit, now: dt.datetime) -> str:
     if order.status in FINAL_STATUSES:
         return _lapse(hit)
     if hit.assignment is not None:
-        assignment = Assignment.objects.get(pk=hit.assignment_id)
-        still = assignment.state == Assignment.State.PENDING if hit.rule.code == "sign_overdue" else (
-            assignment.state in ACTIVE
+        assignment = Assignment.objects.get(pk=hit.assignment.pk)  # its state now
+        still = (
+            assignment.state == Assignment.State.PENDING
+            if hit.rule.code == "sign_overdue"
+            else (assignment.state in ACTIVE)
         )
         if not still or assignment.order_id != order.pk:
             return _lapse(hit)  # signed, done, or re-dispatched meanwhile: the cause is gone
@@ -163,7 +167,7 @@ def _still_holds(notice: Notice) -> bool:
     nothing about it since (for an unsigned assignment: still not signed; for the progress duty: still
     no progress reported)."""
     order = WorkOrder.objects.get(pk=notice.order_id)
-    if order.status not in WITH_UNITS:
+    if order.status not in WITH_UNITS or notice.unit_id is None:
         return False
     mine = order.assignments.filter(state__in=ACTIVE, unit_id=notice.unit_id)
     if not mine.exists():
@@ -197,7 +201,8 @@ def _follow_up_reminders(now: dt.datetime, batch: int) -> tuple[int, int]:
                 if not open_.update(escalated_at=now):
                     continue
                 rule = services.rule_settings(reminder.cause)
-                respond_by = services._later(now, rule.respond_within or "2wd")
+                respond_by = services.later(now, rule.respond_within or "2wd")
+                assert respond_by is not None
                 services.notice_supervise(
                     order=reminder.order,
                     actor=None,

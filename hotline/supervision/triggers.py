@@ -137,10 +137,12 @@ def passed_between(rule: SupervisionRule, now: dt.datetime, batch: int) -> Itera
             min_units=_threshold(rule, "min_units", 2),
         )
         .filter(~Exists(RuleHit.objects.filter(rule=rule, order=OuterRef("pk"))))
-        .values_list("pk", "return_count", "returning_units")[:batch]
+        .select_related(None)
+        .only("pk")[:batch]
     )
-    for pk, returns, units in orders:
-        yield Cause(pk, data={"returns": returns, "returning_units": units})
+    for order in orders:
+        returns, units = getattr(order, "return_count", 0), getattr(order, "returning_units", 0)
+        yield Cause(order.pk, data={"returns": returns, "returning_units": units})
 
 
 def _flags(kind: str) -> Finder:
@@ -201,17 +203,25 @@ def repeated_complaint(rule: SupervisionRule, now: dt.datetime, batch: int) -> I
     count, days = _threshold(rule, "count", 3), _threshold(rule, "days", 30)
     start = int((rule.progress or {}).get("last_order_pk", 0))
     fresh = WorkOrder.objects.filter(received_at__gte=now - dt.timedelta(days=days), received_at__lte=now)
+    last = start
     if start:
         fresh = fresh.filter(pk__gt=max(0, start - _OVERLAP))
+    # the mark moves over every order looked at; only open ones can still be supervised
+    newest = fresh.order_by("-pk").values_list("pk", flat=True)[:1]
+    fresh = fresh.filter(status__in=OPEN)
     fresh = fresh.filter(~Exists(RuleHit.objects.filter(rule=rule, order=OuterRef("pk"))))
-    last = start
-    for order in fresh.select_related("category").order_by("pk")[:batch]:
+    candidates = list(fresh.select_related("category").order_by("pk")[:batch])
+    if len(candidates) < batch:  # all open orders up to the newest were read: the mark may pass them all
+        last = max([last, *newest])
+    for order in candidates:
         last = max(last, order.pk)
         others, method = same_matter_count(order, since=order.received_at - dt.timedelta(days=days))
         if others + 1 >= count:
             yield Cause(order.pk, data={"count": others + 1, "days": days, "method": method})
     if last > start:
-        SupervisionRule.objects.filter(pk=rule.pk).update(progress={**(rule.progress or {}), "last_order_pk": last})
+        SupervisionRule.objects.filter(pk=rule.pk).update(
+            progress={**(rule.progress or {}), "last_order_pk": last}
+        )
 
 
 _OVERLAP = 50  # orders re-read below the mark: ids are taken before commit, so commits can land out of order

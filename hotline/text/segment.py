@@ -180,6 +180,13 @@ def reload_dictionary(extra: Iterable[str] = ()) -> None:
         _tokenizer = _build(extra)
 
 
+def invalidate() -> None:
+    """Forget the tokenizer of this process; the next use builds it with the current dictionary."""
+    global _tokenizer
+    with _lock:
+        _tokenizer = None
+
+
 def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Normalised words of ``text``: punctuation dropped, stop words dropped unless asked to keep them."""
     words = (w.strip() for w in tokenizer().lcut(normalize(text)))

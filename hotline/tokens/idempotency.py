@@ -57,7 +57,9 @@ def run_once(request: HttpRequest, key: str, call: Callable[[], HttpResponseBase
     """Answer ``request`` by ``call()`` once per key; replay the stored answer for a retry."""
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise IdempotencyRefused("invalid_idempotency_key", f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters.")
+        raise IdempotencyRefused(
+            "invalid_idempotency_key", f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters."
+        )
     scope, fingerprint, now = scope_of(request), fingerprint_of(request), clock_now()
     for _ in range(2):  # a second pass only after removing an expired record
         with transaction.atomic():
@@ -91,7 +93,9 @@ def run_once(request: HttpRequest, key: str, call: Callable[[], HttpResponseBase
             record.location = response.get("Location", "")
             record.save(update_fields=["status_code", "content_type", "body", "location"])
             return response
-    raise IdempotencyRefused("idempotency_conflict", "The request could not be recorded; retry it.", status=409)
+    raise IdempotencyRefused(
+        "idempotency_conflict", "The request could not be recorded; retry it.", status=409
+    )
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
@@ -102,7 +106,9 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
             status=422,
         )
     if record.status_code == 0:  # the first request has not finished (only seen across databases)
-        raise IdempotencyRefused("request_in_progress", "A request with this key is still being processed.", status=409)
+        raise IdempotencyRefused(
+            "request_in_progress", "A request with this key is still being processed.", status=409
+        )
     response = HttpResponse(bytes(record.body), status=record.status_code, content_type=record.content_type)
     if record.location:
         response["Location"] = record.location

@@ -25,14 +25,19 @@ class ApiClient:
         headers.update(extra or {})
         return headers
 
-    def get(self, path: str, params: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None) -> Any:
+    def get(
+        self, path: str, params: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None
+    ) -> Any:
         return self.client.get(_url(path), params or {}, headers=self._headers(headers))
 
     def post(
         self, path: str, body: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None
     ) -> Any:
         return self.client.post(
-            _url(path), json.dumps(body or {}), content_type="application/json", headers=self._headers(headers)
+            _url(path),
+            json.dumps(body or {}),
+            content_type="application/json",
+            headers=self._headers(headers),
         )
 
     def patch(self, path: str, body: dict[str, Any], *, headers: dict[str, str] | None = None) -> Any:

@@ -8,11 +8,12 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from hotline.directory.models import User
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -28,7 +29,7 @@ def roles_required(roles: Iterable[str] | None = None) -> Callable[[View], View]
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = staff_user(request)
             if not user.is_active or not (user.is_center_staff or user.is_unit_staff or user.is_superuser):
                 raise PermissionDenied

@@ -42,9 +42,7 @@ def category_choices(*, active_only: bool = True) -> list[tuple[str, str]]:
 
 def division_choices(*, min_level: int = Division.Level.CITY) -> list[tuple[str, str]]:
     """Divisions from the city down, indented by level."""
-    rows = (
-        Division.objects.filter(level__gte=min_level).order_by("path").values_list("pk", "name", "level")
-    )
+    rows = Division.objects.filter(level__gte=min_level).order_by("path").values_list("pk", "name", "level")
     return [(str(pk), INDENT * max(level - min_level, 0) + name) for pk, name, level in rows]
 
 

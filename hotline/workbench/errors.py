@@ -6,6 +6,7 @@ for the codes they know and the service's own message otherwise (so a new code i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from hotline.core.errors import ApplicationError, NotFound
+from hotline.core.errors import ApplicationError, NotFound, ValidationFailed
 
 MESSAGES: dict[str, StrOrPromise] = {
     "order_not_found": _("There is no such work order, or it is not open to you."),
@@ -61,7 +62,18 @@ MESSAGES: dict[str, StrOrPromise] = {
     "invalid_queue": _("Unknown queue."),
     "invalid_tab": _("Unknown inbox tab."),
     "rate_limited": _("Too many requests. Please wait a while and try again."),
+    "extension_expired": _(
+        "The requested deadline has already passed: refuse it, and the unit may ask again."
+    ),
 }
+
+
+def refuse_expired_extension(requested_due_at: dt.datetime, *, approve: bool, now: dt.datetime) -> None:
+    """Approving a deadline that has already passed makes no sense (and the SLA clock cannot place its
+    warning point before now); say so instead of failing."""
+    if approve and requested_due_at <= now:
+        raise ValidationFailed("The requested deadline has already passed.", code="extension_expired")
+
 
 # Codes whose service message names the file or the limit: shown after the translated text.
 _WITH_DETAIL = {"file_too_large", "file_type_not_allowed", "file_empty", "assistants_pending"}
@@ -87,9 +99,7 @@ def error_response(
     if isinstance(exc, NotFound):
         return render(request, "404.html", {"message": error_message(exc)}, status=404)
     if request.headers.get("HX-Request") == "true":
-        return render(
-            request, "includes/error_fragment.html", {"message": error_message(exc)}, status=status
-        )
+        return render(request, "includes/error_fragment.html", {"message": error_message(exc)}, status=status)
     return render(
         request,
         "error.html",

@@ -12,7 +12,13 @@ from hotline.directory.models import Division, Unit
 from hotline.taxonomy.models import Category, Channel, RejectionReason, RequestType, Urgency
 from hotline.taxonomy.reference import EMERGENCY_SERVICES
 
-from .choices import TreeChoiceField, TreeMultipleChoiceField, category_choices, division_choices, unit_choices
+from .choices import (
+    TreeChoiceField,
+    TreeMultipleChoiceField,
+    category_choices,
+    division_choices,
+    unit_choices,
+)
 
 PHONE_RE = re.compile(r"^\+?[0-9]{3,20}$")
 
@@ -41,7 +47,13 @@ class IntakeForm(forms.Form):
         max_length=24,
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel", "data-shortcut": "p", "data-autofocus": ""}
+            attrs={
+                "type": "tel",
+                "autocomplete": "off",
+                "inputmode": "tel",
+                "data-shortcut": "p",
+                "data-autofocus": "",
+            }
         ),
     )
     caller_name = forms.CharField(label=_("Caller name"), max_length=50, required=False)
@@ -60,7 +72,9 @@ class IntakeForm(forms.Form):
         to_field_name="code",
         empty_label=None,
     )
-    request_type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices, initial=RequestType.CONSULT)
+    request_type = forms.ChoiceField(
+        label=_("Type"), choices=RequestType.choices, initial=RequestType.CONSULT
+    )
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, widget=forms.TextInput(attrs={"data-shortcut": "t"})
     )
@@ -140,12 +154,17 @@ class BulkDispatchForm(forms.Form):
         label=_("Assisting units"), model=Unit, choices_fn=unit_choices, required=False
     )
     instructions = forms.CharField(
-        label=_("Dispatch instructions"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Dispatch instructions"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, numbers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["orders"].choices = [(n, n) for n in numbers]
+        orders = self.fields["orders"]
+        assert isinstance(orders, forms.MultipleChoiceField)
+        orders.choices = [(n, n) for n in numbers]
 
 
 class SearchForm(forms.Form):

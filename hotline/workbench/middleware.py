@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 SESSION_KEY = "hotline_last_activity"
+WRITE_EVERY_SECONDS = 30
 
 
 def idle_limit() -> int:
@@ -42,7 +43,8 @@ class IdleLogoutMiddleware:
             if isinstance(last, int) and now - last > idle_limit():
                 logout(request)
                 return self._to_login(request)
-            if last is None or _is_activity(request):
+            # written at most every half minute: the session row is not rewritten on every request
+            if last is None or (_is_activity(request) and now - last >= WRITE_EVERY_SECONDS):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
 

@@ -58,12 +58,16 @@ def volumes(user: User, *, since: dt.datetime, until: dt.datetime) -> Volumes:
     )
     by_channel = [
         (name, n)
-        for name, n in orders.values_list("channel__name").annotate(n=Count("pk")).order_by("-n", "channel__name")
+        for name, n in orders.values_list("channel__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "channel__name")
     ]
     labels = dict(RequestType.choices)
     by_type = [
         (str(labels.get(code, code)), n)
-        for code, n in orders.values_list("request_type").annotate(n=Count("pk")).order_by("-n", "request_type")
+        for code, n in orders.values_list("request_type")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "request_type")
     ]
     return Volumes(by_channel=by_channel, by_type=by_type, **totals)
 
@@ -97,7 +101,9 @@ def unit_performance(
     _center_only(user)
     done = Q(state=Assignment.State.DONE)
     rows = (
-        Assignment.objects.filter(role=Assignment.Role.LEAD, dispatched_at__gte=since, dispatched_at__lt=until)
+        Assignment.objects.filter(
+            role=Assignment.Role.LEAD, dispatched_at__gte=since, dispatched_at__lt=until
+        )
         .values("unit_id", "unit__name")
         .annotate(
             assigned=Count("pk"),
@@ -124,4 +130,3 @@ def unit_performance(
         )
         for row in rows
     ]
-

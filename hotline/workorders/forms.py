@@ -139,7 +139,9 @@ class DispatchForm(ActionForm):
         model=Unit,
         choices_fn=unit_choices,
         required=False,
-        help_text=_("Optional; each assisting unit contributes before the lead unit replies."),
+        help_text=_(
+            "Optional; hold Ctrl to choose several. Each assisting unit contributes before the lead unit replies."
+        ),
     )
     instructions = forms.CharField(
         label=_("Dispatch instructions"), required=False, max_length=2000, widget=text_area(2)
@@ -147,9 +149,7 @@ class DispatchForm(ActionForm):
 
 
 class EscalateForm(ActionForm):
-    comment = forms.CharField(
-        label=_("Why it needs a leader"), max_length=2000, widget=text_area(2)
-    )
+    comment = forms.CharField(label=_("Why it needs a leader"), max_length=2000, widget=text_area(2))
 
 
 class InstructForm(ActionForm):
@@ -202,7 +202,9 @@ class CallbackForm(ActionForm):
     solved = forms.TypedChoiceField(
         label=_("Solved"), choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
     )
-    comment = forms.CharField(label=_("What the caller said"), required=False, max_length=2000, widget=text_area(2))
+    comment = forms.CharField(
+        label=_("What the caller said"), required=False, max_length=2000, widget=text_area(2)
+    )
 
 
 class CloseForm(ActionForm):
@@ -229,14 +231,12 @@ class NoteForm(ActionForm):
 
 
 class AttachForm(ActionForm):
-    files = MultipleFileField(label=_("Files"))
+    attachments = MultipleFileField(label=_("Files"))
     public = forms.BooleanField(label=_("The caller may see them"), required=False, initial=True)
 
 
 class ReturnForm(ActionForm):
-    reason = forms.CharField(
-        label=_("Why it is not your unit's duty"), max_length=2000, widget=text_area(2)
-    )
+    reason = forms.CharField(label=_("Why it is not your unit's duty"), max_length=2000, widget=text_area(2))
 
 
 class ExtensionRequestForm(ActionForm):
@@ -258,5 +258,7 @@ class ReplyForm(ActionForm):
     solved = forms.TypedChoiceField(
         label=_("Solved"), choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
     )
-    files = MultipleFileField(label=_("Attachments"), required=False)
-    public_files = forms.BooleanField(label=_("The caller may see the attachments"), required=False, initial=True)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+    public_files = forms.BooleanField(
+        label=_("The caller may see the attachments"), required=False, initial=True
+    )

@@ -13,9 +13,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +24,7 @@ from hotline.core.clock import now as clock_now
 from hotline.core.errors import ApplicationError, NotFound, ValidationFailed
 from hotline.directory.models import User
 from hotline.workbench.access import roles_required, staff_user
-from hotline.workbench.errors import error_message, error_response
+from hotline.workbench.errors import error_message, error_response, refuse_expired_extension
 from hotline.workbench.order_actions import SPECS, Available, available_actions
 
 from . import forms as f
@@ -57,6 +58,9 @@ FORMS: dict[str, type[f.ActionForm]] = {
     "commit": f.CommitForm,
     "reply": f.ReplyForm,
 }
+
+# Actions after which the person usually goes on with the same order; the others return to the list.
+STAY_ON_ORDER = frozenset({"accept", "rule_return", "sign", "note", "attach", "update", "commit"})
 
 Handler = Callable[[User, WorkOrder, dict[str, Any], dt.datetime], str]
 
@@ -108,9 +112,7 @@ def _page(
         "now": now,
         "caller": caller_for_user(user, order),
         "assignments": assignments,
-        "lead": next(
-            (a for a in reversed(assignments) if a.role == Assignment.Role.LEAD and a.result), None
-        ),
+        "lead": next((a for a in reversed(assignments) if a.role == Assignment.Role.LEAD and a.result), None),
         "available": available,
         "action_forms": action_forms,
         "specs": [(spec, action_forms[spec.key]) for spec in available.specs],
@@ -164,12 +166,16 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return _page(request, order, bound=(action, form), error=error_message(exc), status=exc.status)
     messages.success(request, message)
     back = _back_url(request)
-    return HttpResponseRedirect(back or reverse("workorders:detail", args=[number]))
+    detail_url = reverse("workorders:detail", args=[number])
+    if action in STAY_ON_ORDER or not back:
+        # the next step is on this order (dispatch after accepting a return, reply after signing)
+        return HttpResponseRedirect(detail_url + (f"?{urlencode({'back': back})}" if back else ""))
+    return HttpResponseRedirect(back)
 
 
 @require_GET
 @roles_required()
-def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
     """An attachment, only to someone who may see the order (the gate); never a public media URL."""
     user = staff_user(request)
     try:
@@ -192,7 +198,9 @@ def attachment_response(found: Attachment) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
     return response
 
 
@@ -267,7 +275,12 @@ def _reject(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime
 def _merge(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime) -> str:
     master = workorder_for_user(user, data["master"].strip())
     wo.workorder_merge(
-        order=order, master=master, actor=user, comment=data.get("comment", ""), now=now, version=data["version"]
+        order=order,
+        master=master,
+        actor=user,
+        comment=data.get("comment", ""),
+        now=now,
+        version=data["version"],
     )
     return _("Merged into %(number)s.") % {"number": master.number}
 
@@ -312,7 +325,12 @@ def _instruct(user: User, order: WorkOrder, data: dict[str, Any], now: dt.dateti
 def _rule_return(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime) -> str:
     accept = data["decision"] == "accept"
     wo.workorder_review_return(
-        order=order, actor=user, accept=accept, comment=data.get("comment", ""), now=now, version=data["version"]
+        order=order,
+        actor=user,
+        accept=accept,
+        comment=data.get("comment", ""),
+        now=now,
+        version=data["version"],
     )
     if accept:
         return _("Return accepted: the order waits for re-dispatch.")
@@ -322,7 +340,12 @@ def _rule_return(user: User, order: WorkOrder, data: dict[str, Any], now: dt.dat
 def _review_reply(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime) -> str:
     accept = data["decision"] == "accept"
     moved = wo.workorder_review_reply(
-        order=order, actor=user, accept=accept, comment=data.get("comment", ""), now=now, version=data["version"]
+        order=order,
+        actor=user,
+        accept=accept,
+        comment=data.get("comment", ""),
+        now=now,
+        version=data["version"],
     )
     if not accept:
         return _("The reply was sent back for rework.")
@@ -336,8 +359,14 @@ def _decide_extension(user: User, order: WorkOrder, data: dict[str, Any], now: d
     if request is None:
         raise NotFound("No such extension request.", code="not_found")
     approve = data["decision"] == "approve"
+    refuse_expired_extension(request.requested_due_at, approve=approve, now=now)
     wo.workorder_decide_extension(
-        request=request, actor=user, approve=approve, comment=data.get("comment", ""), now=now, version=data["version"]
+        request=request,
+        actor=user,
+        approve=approve,
+        comment=data.get("comment", ""),
+        now=now,
+        version=data["version"],
     )
     return _("Extension approved.") if approve else _("Extension refused.")
 
@@ -358,7 +387,12 @@ def _callback(user: User, order: WorkOrder, data: dict[str, Any], now: dt.dateti
 
 def _close(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime) -> str:
     wo.workorder_close(
-        order=order, actor=user, reason=data["reason"], comment=data.get("comment", ""), now=now, version=data["version"]
+        order=order,
+        actor=user,
+        reason=data["reason"],
+        comment=data.get("comment", ""),
+        now=now,
+        version=data["version"],
     )
     return _("The order was closed.")
 
@@ -370,14 +404,24 @@ def _reopen(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime
 
 def _note(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime) -> str:
     wo.workorder_note(
-        order=order, actor=user, text=data["text"], public=data.get("public", False), now=now, version=data["version"]
+        order=order,
+        actor=user,
+        text=data["text"],
+        public=data.get("public", False),
+        now=now,
+        version=data["version"],
     )
     return _("The progress note was added.")
 
 
 def _attach(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime) -> str:
     added = wo.workorder_attach(
-        order=order, actor=user, files=data["files"], public=data.get("public", False), now=now, version=data["version"]
+        order=order,
+        actor=user,
+        files=data["attachments"],
+        public=data.get("public", False),
+        now=now,
+        version=data["version"],
     )
     return _("%(n)d file(s) attached.") % {"n": len(added)}
 
@@ -412,7 +456,7 @@ def _commit(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime
 
 
 def _reply(user: User, order: WorkOrder, data: dict[str, Any], now: dt.datetime) -> str:
-    files = data.get("files") or []
+    files = data.get("attachments") or []
     with transaction.atomic():
         version = data["version"]
         if files:

@@ -4,21 +4,24 @@ people (no place, or only a district). Pure computation over arrays, no database
 1. Each order's problem words become a TF-IDF vector (title words count twice; ``(1 + ln tf) · idf``,
    idf = ``ln((1 + N) / (1 + df)) + 1``), cut to its ``TOP_TERMS`` heaviest words and L2-normalised.
 2. Candidate pairs come from blocks, so that a million orders never means a million squared comparisons:
-   orders at the same specific place, and orders sharing two of their three most distinctive words
+   orders at the same specific place, and orders sharing two of their four most distinctive words
    ("anchors"). Within a block, orders are in time order and each is compared with the next ``BAND``
    ones, so a large block costs linear time; an issue spread over many orders stays linked through its
    members.
 3. A pair is linked when the cosine similarity of the problem words reaches ``PLACE_THRESHOLD`` for the
    same place (and a compatible district), or ``FREE_THRESHOLD`` otherwise; two orders at different
    specific places, or in different districts, are never linked.
-4. Linked orders form groups (connected components). A group is then checked against its own centre:
-   members whose similarity to the group's centroid is below ``CORE_THRESHOLD`` leave it, and a group
-   that spans several specific places is split by place, so that noise never rides into an issue on a
-   chain of weak links.
+4. Linked orders form groups (connected components). A group that spans several specific places is
+   split by place. Groups at the same place whose centroids (mean vectors) reach ``ABSORB_THRESHOLD``
+   are merged: a caller who words the problem differently shares little with each other caller but a
+   lot with what they say together.
+5. A group is then checked against its own centre: members whose similarity to the group's centroid is
+   below ``CORE_THRESHOLD`` leave it, so that noise never rides into an issue on a chain of weak links.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,11 +30,12 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 TOP_TERMS = 20
-ANCHORS = 3
+ANCHORS = 4
 BAND = 24
-PLACE_THRESHOLD = 0.30
-FREE_THRESHOLD = 0.50
+PLACE_THRESHOLD = 0.22
+FREE_THRESHOLD = 0.35
 CORE_THRESHOLD = 0.22
+ABSORB_THRESHOLD = PLACE_THRESHOLD
 MAX_ANCHOR_DF = 0.05  # a word in more than 5 % of the orders is too common to block on
 PAIR_BATCH = 400_000
 
@@ -119,7 +123,7 @@ def _anchor_keys(matrix: sparse.csr_matrix, df: IntArray) -> tuple[IntArray, Int
     anchors = np.full((n, ANCHORS), -1, dtype=np.int64)
     anchors[rows, rank] = cols
     key_rows, keys = [], []
-    for a, b in ((0, 1), (0, 2), (1, 2)):
+    for a, b in itertools.combinations(range(ANCHORS), 2):
         first, second = anchors[:, a], anchors[:, b]
         ok = (first >= 0) & (second >= 0)
         low, high = np.minimum(first[ok], second[ok]), np.maximum(first[ok], second[ok])
@@ -186,6 +190,7 @@ def group(corpus: Corpus) -> Groups:
     _, labels = connected_components(graph, directed=False)
     labels = labels.astype(np.int64)
     labels = _split_by_place(labels, place, matrix)
+    labels = _absorb_by_place(labels, place, matrix)
     labels = _keep_core(labels, matrix)
     labels = _keep_core(labels, matrix)
     sizes = np.bincount(labels)
@@ -269,4 +274,46 @@ def _split_by_place(labels: IntArray, place: IntArray, matrix: sparse.csr_matrix
             else:
                 labels[row] = next_label
                 next_label += 1
+    return labels
+
+
+def _absorb_by_place(labels: IntArray, place: IntArray, matrix: sparse.csr_matrix) -> IntArray:
+    """Merge the groups (singletons included) at one specific place whose centroids there are close."""
+    placed = np.nonzero(place > 0)[0]
+    if not len(placed):
+        return labels
+    pairs, inverse = np.unique(np.stack([place[placed], labels[placed]], axis=1), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    places_with_many = np.nonzero(np.bincount(pairs[:, 0]) >= 2)[0]
+    if not len(places_with_many):
+        return labels
+    membership = sparse.csr_matrix(
+        (np.ones(len(placed)), (inverse, placed)), shape=(len(pairs), matrix.shape[0])
+    )
+    centre = sparse.csr_matrix(membership @ matrix)
+    norms = np.sqrt(np.asarray(centre.multiply(centre).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    centre = sparse.csr_matrix(sparse.diags(1.0 / norms) @ centre)
+    parent: dict[int, int] = {}
+
+    def root(label: int) -> int:
+        while parent.get(label, label) != label:
+            label = parent[label]
+        return label
+
+    starts = np.searchsorted(pairs[:, 0], places_with_many)
+    ends = np.searchsorted(pairs[:, 0], places_with_many, side="right")
+    for start, end in zip(starts, ends, strict=True):
+        block = centre[start:end]
+        close = np.argwhere(np.triu((block @ block.T).toarray(), k=1) >= ABSORB_THRESHOLD)
+        for a, b in close:
+            left, right = root(int(pairs[start + a, 1])), root(int(pairs[start + b, 1]))
+            if left != right:
+                parent[max(left, right)] = min(left, right)
+    if not parent:
+        return labels
+    mapping = {label: root(label) for label in list(parent)}
+    labels = labels.copy()
+    for old, new in mapping.items():
+        labels[labels == old] = new
     return labels

@@ -27,6 +27,7 @@ ENDINGS = frozenset(
     "地铁站 站 工地 楼盘 码头 机场 景区 宿舍 工业园 广场 中心".split()
 )
 _ENDING_TUPLE = tuple(ENDINGS)
+_LONG_ENDINGS = tuple(e for e in ENDINGS if len(e) >= 2)
 # Words that end like a place but are not one.
 _NOT_PLACES = frozenset(
     "这里 那里 哪里 家里 心里 公里 夜里 村里 城里 县城 省城 城市 道路 马路 公路 出路 思路 网站 车站 学校 医院 "
@@ -44,16 +45,27 @@ _NOT_NAMES = frozenset(
     "标准 安全 环境 卫生 噪音 油烟 垃圾 施工 改造 建设 拆迁 安置 补偿 工资 费用 交通 出行 道路 公交 地铁 "
     "设施 车辆 违章 违法 违规".split()
 )
-_NAME_TAGS = frozenset("n ns nr nz nt nrt nrfg ng j s f b a z tg zg".split())
+_NAME_TAGS = frozenset("n ns nr nz nt nrt nrfg ng j s f b a z tg zg vn".split())
 _PROPER_TAGS = frozenset("ns nz nr nrt nrfg".split())
 # Single-character endings that follow a proper name only ("幸福里", "金桂园"), not a common noun ("公积金里").
-_STRICT = frozenset("里 城 园 组 府 庭 湾 站 中心".split())
+_STRICT = frozenset("里 城 园 组 府 庭 湾".split())
 _TOWN_ENDINGS = ("街道", "镇", "乡")
+# Masked administrative names of exported data (A市, A2区, K7县); written-out ones are found among the words.
 _ADMIN = re.compile(
-    r"[A-Z][0-9]{0,2}(?:市|区|县)(?!长|委)|[\u4e00-\u9fff]{2,4}(?:省|自治州|街道|镇|乡)(?!长|政府|干部|村|卫生院|中学|小学)"
+    r"[A-Z][0-9]{0,2}(?:市|区|县)(?!长|委)"
+    # a town or street right after its county or district ("A7县黄兴镇", "A2区桂花坪街道")
+    r"|(?<=[市区县])[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)(?!政府|党委|干部|卫生院|中学|小学|中心|村民)"
 )
-# The characters that cannot start a division's name ("位于东湖街道" is 东湖街道).
 _LEADING = set("的在于是我你他她们了和与及对从到把被让给向为住位该本这那个有请求建议投诉反映咨询关")
+ADMIN_ENDINGS = ("自治州", "新区", "街道", "省", "市", "区", "县", "镇", "乡")
+_TOWN_ENDINGS = ("镇", "乡")
+_DISTRICT_ENDINGS = ("新区", "区", "县")
+_NOT_ADMIN = frozenset(
+    "小区 社区 景区 园区 城区 市区 片区 辖区 校区 厂区 街区 学区 营区 矿区 山区 灾区 禁区 专区 选区 牧区 林区 郊区 "
+    "开发区 工业园区 产业园区 高新区 保税区 示范区 商业区 住宅区 生活区 办公区 服务区 风景区 居住区 安置区 "
+    "超市 城市 都市 夜市 菜市 股市 楼市 车市 城乡 家乡 老乡 下乡 故乡 异乡 城镇 乡镇 集镇 市镇 重镇 村镇 "
+    "本市 全市 我市 该市 本县 全县 我县 该县 本区 全区 我区 该区 本省 全省 我省 外省 该省 各区 各县 各市".split()
+)
 _MASKED_DISTRICT = re.compile(r"[A-Z][0-9]{1,2}(?:区|县)")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]+$")
 
@@ -122,14 +134,20 @@ def _tags() -> dict[str, str]:
     return jieba.posseg.dt.word_tag_tab  # type: ignore[no-any-return]
 
 
-def _is_ending(word: str, tags: dict[str, str]) -> bool:
-    """A place ending on its own ("小区", "路"), or a word that is a whole place name ("开元东路")."""
+def _ending(word: str, tags: dict[str, str]) -> str:
+    """How ``word`` ends a place: "whole" — it is a place name by itself ("开元东路", "幸福里"); "bare" —
+    a place ending or a common place noun ("小区", "路", "体育中心") that needs a name before it or the
+    opening of the text; "" — not a place ending."""
     if word in ENDINGS:
-        return True
+        return "bare"
     if word in _NOT_PLACES or not word.endswith(_ENDING_TUPLE) or not _NAME_CHARS.match(word):
-        return False
+        return ""
     tag = tags.get(word)
-    return tag is None or tag in _PROPER_TAGS
+    if tag is None or tag in _PROPER_TAGS:
+        return "whole"
+    if tag in ("n", "nz", "vn") and len(word) >= 3 and word.endswith(_LONG_ENDINGS):
+        return "bare"
+    return ""
 
 
 def _proper(word: str, tags: dict[str, str]) -> bool:
@@ -140,8 +158,8 @@ def _proper(word: str, tags: dict[str, str]) -> bool:
 def _name_like(word: str, tags: dict[str, str]) -> bool:
     if word in _NOT_NAMES or word in ENDINGS or not _NAME_CHARS.match(word):
         return False
-    if word.isascii():
-        return True  # "63" (路), "A" (座)
+    if word.isascii() or (word.startswith("第") and len(word) <= 4):
+        return True  # "63" (路), "A" (座), "第三" (人民医院)
     tag = tags.get(word)
     if tag is None:
         return True  # unknown to the dictionary: most likely a proper name
@@ -149,14 +167,10 @@ def _name_like(word: str, tags: dict[str, str]) -> bool:
 
 
 def admin_spans(text: str, *, gaz: Gazetteer | None = None) -> list[tuple[int, int, str]]:
-    """Administrative mentions in ``text`` as (start, end, district name or "")."""
+    """Masked (A2区) and known (the deployment's divisions) administrative mentions in ``text`` as (start,
+    end, district name or "")."""
     gaz = gaz or gazetteer()
-    spans: list[tuple[int, int, str]] = []
-    for match in _ADMIN.finditer(text):
-        start, end = match.span()
-        while start < end - 2 and text[start] in _LEADING:
-            start += 1
-        spans.append((start, end, ""))
+    spans: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _ADMIN.finditer(text)]
     if gaz.pattern is not None:
         spans.extend((m.start(), m.end(), gaz.districts[m.group(0)]) for m in gaz.pattern.finditer(text))
     spans.sort()
@@ -181,26 +195,75 @@ class Segmented:
     is_admin: list[bool]
 
 
+def _admin_word(word: str, tags: dict[str, str]) -> bool:
+    """A written-out division ("南山区", "石门乡", "海澄市"): ends like one, is a name, is not a common word."""
+    if len(word) == 2 and word.endswith(_TOWN_ENDINGS) and word not in _NOT_ADMIN:
+        return tags.get(word) in (None, "ns", "nr", "nz")  # "山镇" of a town jieba cut in two
+    if len(word) < 3 or word in _NOT_ADMIN or not word.endswith(ADMIN_ENDINGS) or word.endswith(("小区", "社区")):
+        return False
+    if any(word.endswith(generic) for generic in _NOT_ADMIN if len(generic) >= 3):
+        return False
+    tag = tags.get(word)
+    return tag is None or tag in _PROPER_TAGS
+
+
+def _name_before_admin(word: str, ending: str, tags: dict[str, str]) -> bool:
+    if len(word) < (1 if ending in _TOWN_ENDINGS else 2) or word in _NOT_NAMES or word in _NOT_ADMIN or not _NAME_CHARS.match(word):
+        return False
+    tag = tags.get(word)
+    return tag is None or tag in _PROPER_TAGS or tag in ("f", "t", "a", "nr", "n", "ng", "b", "s")
+
+
 def segment_text(text: str, cut: Callable[[str], list[str]]) -> Segmented:
-    admin = admin_spans(text)
+    tags = _tags()
+    known = admin_spans(text)
     words: list[str] = []
     offsets: list[int] = []
     flags: list[bool] = []
+    district_of: dict[int, str] = {}
     cursor = 0
-    for start, end, _ in [*admin, (len(text), len(text), "")]:
+    for start, end, district in [*known, (len(text), len(text), "")]:
         if start > cursor:
             position = cursor
             for word in cut(text[cursor:start]):
-                words.append(word)
-                offsets.append(position)
-                flags.append(False)
+                if word in ADMIN_ENDINGS and words and not flags[-1] and _name_before_admin(words[-1], word, tags):
+                    words[-1] += word  # "西江" + "区"
+                    flags[-1] = True
+                elif _admin_word(word, tags):
+                    words.append(word)
+                    offsets.append(position)
+                    flags.append(True)
+                else:
+                    words.append(word)
+                    offsets.append(position)
+                    flags.append(False)
                 position += len(word)
         if end > start:
             words.append(text[start:end])
             offsets.append(start)
             flags.append(True)
+            district_of[start] = district
         cursor = end
+    admin = [
+        (offset, offset + len(word), district_of.get(offset, ""))
+        for word, offset, flag in zip(words, offsets, flags, strict=True)
+        if flag
+    ]
     return Segmented(text, words, offsets, admin, flags)
+
+
+def _opening(seg: Segmented, index: int) -> bool:
+    """Whether word ``index`` starts the text or follows a division or punctuation, and could be a name."""
+    word = seg.words[index]
+    if seg.is_admin[index] or len(word) < 2 or word in _NOT_NAMES or word in ENDINGS:
+        return False
+    tag = _tags().get(word, "")
+    if not _NAME_CHARS.match(word) or tag in ("r", "p", "c", "u", "d", "m", "q", "uj", "ul", "x"):
+        return False
+    if index > 0 and seg.is_admin[index - 1]:
+        return True  # "东湖区 启航 大道"
+    # at the start of the text or of a clause, a verb is what someone does, not a name ("成为小区…")
+    return (index == 0 or not _NAME_CHARS.match(seg.words[index - 1])) and not tag.startswith("v")
 
 
 def find_places(seg: Segmented) -> list[Place]:
@@ -211,7 +274,8 @@ def find_places(seg: Segmented) -> list[Place]:
     used_until = 0
     for index, word in enumerate(words):
         start = offsets[index]
-        if start < used_until or seg.is_admin[index] or not _is_ending(word, tags):
+        kind = "" if start < used_until or seg.is_admin[index] else _ending(word, tags)
+        if not kind:
             continue
         first = index
         while (
@@ -222,14 +286,20 @@ def find_places(seg: Segmented) -> list[Place]:
             and _name_like(words[first - 1], tags)
         ):
             first -= 1
-        if first == index and word in ENDINGS:
-            continue  # an ending with no name before it
-        if word in _STRICT and not _proper(words[index - 1], tags):
+        if first == index and kind == "bare":
+            after_division = index == 0 or seg.is_admin[index - 1]
+            if len(word) >= 3 and after_division and word not in _NOT_PLACES:
+                pass  # "南山区 体育中心": a place noun right after the division is the place itself
+            elif index == 0 or offsets[index - 1] < used_until or not _opening(seg, index - 1):
+                continue  # an ending with no name before it
+            else:
+                first = index - 1  # "东湖区 启航 大道": the word that opens the text names the place
+        if word in _STRICT and not (_proper(words[index - 1], tags) or _opening(seg, first)):
             continue
         label = "".join(words[first : index + 1])
         begin, end = offsets[first], start + len(word)
         name = label[: len(label) - len(word)] if first < index else ""
-        if len(label) < 3 or label in _NOT_PLACES or label.isdigit() or (name and name.isdigit() and len(name) > 3):
+        if len(label) < 3 or label in _NOT_PLACES or label.isdigit() or (name.isdigit() and len(name) > 3):
             continue
         places.append(Place(place_key(label), label, begin, end))
         used_until = end
@@ -249,11 +319,12 @@ def resolve(seg: Segmented, *, division_district: str = "") -> Resolved:
     district = division_district
     if not district:
         for start, end, name in seg.admin:
+            mention = seg.text[start:end]
             if name:
                 district = name
                 break
-            if _MASKED_DISTRICT.fullmatch(seg.text[start:end]):
-                district = seg.text[start:end]
+            if _MASKED_DISTRICT.fullmatch(mention) or mention.endswith(_DISTRICT_ENDINGS):
+                district = mention
                 break
     spans = tuple(sorted([(p.start, p.end) for p in places] + [(s, e) for s, e, _ in seg.admin]))
     return Resolved(places[0] if places else None, district, spans)

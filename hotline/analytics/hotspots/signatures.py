@@ -53,8 +53,9 @@ class Signature:
     district: str
 
 
-def problem_words(seg: places.Segmented, spans: tuple[tuple[int, int], ...]) -> list[str]:
-    """The words of ``seg`` outside the place mentions, without stop words, numbers and single characters."""
+def problem_words(seg: places.Segmented, spans: tuple[tuple[int, int], ...], place: str = "") -> list[str]:
+    """The words of ``seg`` outside the place mentions (and not part of the order's place name, wherever
+    it is written), without stop words, numbers and single characters."""
     skip = bytearray(len(seg.text) + 1)
     for start, end in spans:
         skip[start:end] = b"\x01" * (end - start)
@@ -62,6 +63,8 @@ def problem_words(seg: places.Segmented, spans: tuple[tuple[int, int], ...]) -> 
     for word, offset in zip(seg.words, seg.offsets, strict=True):
         word = word.strip()
         if len(word) < 2 or skip[offset] or word in segment.STOPWORDS or word in DOMAIN_STOPWORDS:
+            continue
+        if word in places.ENDINGS or (place and word in place):  # 小区, 路, 医院 … say where, not what
             continue
         if _NOISE.match(word) or not any(ch.isalnum() for ch in word):
             continue
@@ -72,22 +75,26 @@ def problem_words(seg: places.Segmented, spans: tuple[tuple[int, int], ...]) -> 
 def build(*, title: str, content: str, location_text: str = "", division_district: str = "") -> Signature:
     tokenizer = segment.tokenizer()
     found: list[places.Resolved] = []
-    parts: list[list[str]] = []
+    segmented: list[places.Segmented | None] = []
     for text, chars, hmm in (
         (location_text, TITLE_CHARS, True),
         (title, TITLE_CHARS, True),
-        (content[: CONTENT_CHARS * 2], CONTENT_CHARS, False),
+        (content[: CONTENT_CHARS * 2], CONTENT_CHARS, True),
     ):
         text = normalize(text)[:chars]
         if not text:
             found.append(places.Resolved(None, "", ()))
-            parts.append([])
+            segmented.append(None)
             continue
         seg = places.segment_text(text, lambda piece, hmm=hmm: tokenizer.lcut(piece, HMM=hmm))
-        resolved = places.resolve(seg, division_district=division_district)
-        found.append(resolved)
-        parts.append(problem_words(seg, resolved.spans))
+        found.append(places.resolve(seg, division_district=division_district))
+        segmented.append(seg)
     place = next((r.place for r in found if r.place is not None), None)
+    label = place.label if place else ""
+    parts = [
+        problem_words(seg, resolved.spans, label) if seg is not None else []
+        for seg, resolved in zip(segmented, found, strict=True)
+    ]
     district = division_district or next((r.district for r in found if r.district), "")
     title_words = parts[1]
     content_words = parts[2][:MAX_CONTENT_TERMS]

@@ -48,7 +48,9 @@ MESSAGES: dict[str, StrOrPromise] = {
     "inactive_scheme": _("An inactive scheme cannot be the default."),
     "invalid_template": _("The file is not a Word template that can be filled in."),
     "invalid_template_kind": _("Unknown kind of template."),
-    "template_failed": _("The Word template in use cannot be filled in; an administrator should fix or reset it."),
+    "template_failed": _(
+        "The Word template in use cannot be filled in; an administrator should fix or reset it."
+    ),
     "period_in_future": _("The period has not started yet."),
     "already_published": _("This period was already published."),
     "file_empty": _("The file is empty."),

@@ -29,11 +29,19 @@ from .scores import DOCX, XLSX, _download
 def scheme_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     access.require_overview(user)
-    schemes = list(Scheme.objects.prefetch_related("indicators").select_related("updated_by").order_by("-is_default", "name"))
+    schemes = list(
+        Scheme.objects.prefetch_related("indicators")
+        .select_related("updated_by")
+        .order_by("-is_default", "name")
+    )
     return render(
         request,
         "assessment/schemes.html",
-        {"schemes": schemes, "may_manage": access.may_manage_schemes(user), "create_form": SchemeCreateForm()},
+        {
+            "schemes": schemes,
+            "may_manage": access.may_manage_schemes(user),
+            "create_form": SchemeCreateForm(),
+        },
     )
 
 
@@ -79,7 +87,9 @@ def scheme_edit(request: HttpRequest, code: str) -> HttpResponse:
         form = SchemeForm(request.POST)
         formset = IndicatorFormSet(request.POST, prefix="ind")
         if form.is_valid() and formset.is_valid():
-            items = [f.as_input() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            items = [
+                f.as_input() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
             try:
                 services.scheme_update(
                     scheme=scheme,
@@ -174,9 +184,7 @@ def templates(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The template is in use."))
                 return HttpResponseRedirect(reverse("assessment:templates"))
-    kinds = [
-        (kind, label, documents.active_template(kind)) for kind, label in DocumentTemplate.Kind.choices
-    ]
+    kinds = [(kind, label, documents.active_template(kind)) for kind, label in DocumentTemplate.Kind.choices]
     return render(
         request,
         "assessment/templates.html",
@@ -212,7 +220,9 @@ def template_reset(request: HttpRequest, kind: str) -> HttpResponse:
 @handles_errors
 def publication_list(request: HttpRequest) -> HttpResponse:
     access.require_overview(staff_user(request))
-    publications = Publication.objects.select_related("scheme", "generated_by").order_by("-generated_at", "-pk")
+    publications = Publication.objects.select_related("scheme", "generated_by").order_by(
+        "-generated_at", "-pk"
+    )
     return render(request, "assessment/publications.html", {"publications": list(publications[:100])})
 
 
@@ -278,4 +288,6 @@ def publication_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
     publication = _publication(request, pk)
     views = {view: assessment_from_dict(data) for view, data in publication.content["views"].items()}
-    return _download(workbook(views), XLSX, f"assessment-{publication.scheme.code}-{publication.period_start:%Y%m%d}.xlsx")
+    return _download(
+        workbook(views), XLSX, f"assessment-{publication.scheme.code}-{publication.period_start:%Y%m%d}.xlsx"
+    )

@@ -18,9 +18,9 @@ from hotline.core.errors import Forbidden, NotFound
 from .. import access, conf
 from ..exports import workbook
 from ..measures import MEASURES
-from ..models import Publication
+from ..models import Publication, Scheme
 from ..scoring import Row
-from ..selectors import VIEWS, Assessment, assess, drill_down, group_for, history, schemes_active
+from ..selectors import VIEWS, Assessment, assess, drill_down, group_for, history
 from ..services import assessments_for, notice_document
 from .common import handles_errors, local_today, period_choices, period_from, scheme_from, staff_user
 
@@ -66,7 +66,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "assessment/overview.html",
         {
             "scheme": scheme,
-            "schemes": list(schemes_active()),
+            "schemes": list(Scheme.objects.filter(active=True).order_by("-is_default", "name")),
             "period": period,
             "periods": period_choices(local_today(now)),
             "view": view,
@@ -78,7 +78,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "may_publish": access.may_publish(user),
             "may_manage": access.may_manage_schemes(user),
             "publications": list(
-                Publication.objects.filter(scheme=scheme).select_related("generated_by").order_by("-generated_at")[:5]
+                Publication.objects.filter(scheme=scheme)
+                .select_related("generated_by")
+                .order_by("-generated_at")[:5]
             ),
         },
     )
@@ -98,9 +100,7 @@ def _row_view(row: Row, assessment: Assessment, query: str, *, link: bool = True
     return {
         "row": row,
         "url": url,
-        "cells": [
-            (spec, row.result(spec.code)) for spec in assessment.scheme.indicators
-        ],
+        "cells": [(spec, row.result(spec.code)) for spec in assessment.scheme.indicators],
     }
 
 
@@ -155,7 +155,7 @@ def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         "assessment/detail.html",
         {
             "scheme": scheme,
-            "schemes": list(schemes_active()),
+            "schemes": list(Scheme.objects.filter(active=True).order_by("-is_default", "name")),
             "period": period,
             "periods": period_choices(local_today(now)),
             "assessment": assessment,
@@ -167,7 +167,9 @@ def detail(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "measures": measures,
             "query": query,
             "population": len(assessment.ranked),
-            "overview_url": reverse("assessment:overview") + "?" + _query(scheme.code, period.key, view=GROUP_KINDS[kind])
+            "overview_url": reverse("assessment:overview")
+            + "?"
+            + _query(scheme.code, period.key, view=GROUP_KINDS[kind])
             if access.may_view_overview(user)
             else "",
             "history_url": reverse("assessment:history", args=[kind, code]) + "?" + query,
@@ -219,7 +221,9 @@ def drill(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             "source": MEASURES[measure].source,
             "page": page,
             "query": _query(scheme.code, period.key, measure=measure),
-            "back_url": reverse("assessment:detail", args=[kind, code]) + "?" + _query(scheme.code, period.key),
+            "back_url": reverse("assessment:detail", args=[kind, code])
+            + "?"
+            + _query(scheme.code, period.key),
         },
     )
 
@@ -264,4 +268,3 @@ def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-

@@ -123,7 +123,9 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     with briefing.document.open("rb") as handle:
         data = handle.read()
     response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="briefing-{briefing.kind}-{briefing.period_start:%Y%m%d}.docx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="briefing-{briefing.kind}-{briefing.period_start:%Y%m%d}.docx"'
+    )
     return response
 
 

@@ -21,7 +21,11 @@ def send_mail(*, to: str, subject: str, text: str, ref: str, in_reply_to: str = 
     try:
         connection = get_connection(conf.mail_backend(), fail_silently=False, **conf.mail_options())
         EmailMessage(
-            subject=subject, body=text, from_email=conf.mail_from(), to=[to], headers=headers,
+            subject=subject,
+            body=text,
+            from_email=conf.mail_from(),
+            to=[to],
+            headers=headers,
             connection=connection,
         ).send()
     except smtplib.SMTPRecipientsRefused as exc:

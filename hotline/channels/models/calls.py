@@ -18,7 +18,11 @@ class MergedHotline(models.Model):
     name = models.CharField(_("name"), max_length=100)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     default_category = models.ForeignKey(
-        "taxonomy.Category", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("default category")
+        "taxonomy.Category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("default category"),
     )
     default_unit = models.ForeignKey(
         "directory.Unit", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("default unit")

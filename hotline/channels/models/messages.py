@@ -125,5 +125,3 @@ class MailboxCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} @ {self.last_uid}"
-
-

@@ -76,7 +76,9 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
-        constraints = [models.UniqueConstraint(fields=["partner", "event"], name="webhook_partner_event_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "event"], name="webhook_partner_event_unique")
+        ]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
 
     def __str__(self) -> str:

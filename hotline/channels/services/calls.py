@@ -44,14 +44,18 @@ def telephony_event(
     """Apply one call event. Events may arrive twice or out of order: a call never moves back (an ended
     call stays ended) and a repeated event changes nothing."""
     if event not in EVENTS:
-        raise ValidationFailed(f"Unknown call event {event!r}.", code="invalid_event", details={"allowed": EVENTS})
+        raise ValidationFailed(
+            f"Unknown call event {event!r}.", code="invalid_event", details={"allowed": EVENTS}
+        )
     if not call_id.strip():
         raise ValidationFailed("A call event needs call_id.", code="call_id_required")
     with transaction.atomic():
         call = Call.objects.select_for_update().filter(call_id=call_id).first()
         if call is None:
             if not caller:
-                raise ValidationFailed("The first event of a call needs the caller number.", code="caller_required")
+                raise ValidationFailed(
+                    "The first event of a call needs the caller number.", code="caller_required"
+                )
             number = dialled.strip() or "12345"
             call = Call.objects.create(
                 call_id=call_id[:64],
@@ -94,7 +98,10 @@ def _abandon(call: Call) -> None:
         call.callback = Call.Callback.PENDING
         if conf.missed_call_sms():
             sms_send(
-                to=call.caller, template="missed_call", context={}, now=call.rang_at,
+                to=call.caller,
+                template="missed_call",
+                context={},
+                now=call.rang_at,
                 dedupe_key=f"missed:{call.call_id}"[:100],
             )
 

@@ -41,12 +41,23 @@ def caller_notice(event_id: int, *, now: dt.datetime) -> OutboundMessage | None:
     mail = InboundMessage.objects.filter(order=order, kind=InboundMessage.Kind.MAIL).order_by("pk").first()
     if mail is not None:
         return mail_send(
-            to=mail.sender, template=template, context=context, now=now, order=order, to_caller=True,
-            in_reply_to=mail.external_id.removeprefix("mail:"), dedupe_key=key,
+            to=mail.sender,
+            template=template,
+            context=context,
+            now=now,
+            order=order,
+            to_caller=True,
+            in_reply_to=mail.external_id.removeprefix("mail:"),
+            dedupe_key=key,
         )
     if order.caller_phone and not order.anonymous and channel != "wechat":
         return sms_send(
-            to=order.caller_phone, template=template, context=context, now=now, order=order, to_caller=True,
+            to=order.caller_phone,
+            template=template,
+            context=context,
+            now=now,
+            order=order,
+            to_caller=True,
             dedupe_key=key,
         )
     return None

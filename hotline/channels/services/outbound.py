@@ -186,7 +186,11 @@ def deliver(message_id: int, *, now: dt.datetime) -> str:
     try:
         if message.kind == OutboundMessage.Kind.MAIL:
             gateway_ref = send_mail(
-                to=message.to, subject=message.subject, text=message.body, ref=ref, in_reply_to=message.in_reply_to
+                to=message.to,
+                subject=message.subject,
+                text=message.body,
+                ref=ref,
+                in_reply_to=message.in_reply_to,
             )
         else:
             gateway_ref = sms_backend().send(to=message.to, text=message.body, ref=ref)

@@ -91,7 +91,9 @@ def partner_push(
     (also when two pushes of one reference arrive at once). Returns (order, created)."""
     reference = (reference or "").strip()
     if not reference or len(reference) > 64:
-        raise ValidationFailed("A partner push needs its reference (1 to 64 characters).", code="reference_required")
+        raise ValidationFailed(
+            "A partner push needs its reference (1 to 64 characters).", code="reference_required"
+        )
     existing = _referenced(partner, reference)
     if existing is not None:
         return existing, False
@@ -121,7 +123,9 @@ def partner_push(
 
 
 def _referenced(partner: Partner, reference: str) -> WorkOrder | None:
-    ref = PartnerReference.objects.filter(partner=partner, reference=reference).select_related("order").first()
+    ref = (
+        PartnerReference.objects.filter(partner=partner, reference=reference).select_related("order").first()
+    )
     return ref.order if ref is not None else None
 
 
@@ -167,7 +171,11 @@ def payload_for(delivery_id: int, partner: Partner, event: Event, order: WorkOrd
 def webhooks_queue(event_id: int, *, now: dt.datetime) -> list[WebhookDelivery]:
     """The deliveries for one event, created once however often this runs."""
     event = Event.objects.select_related("order").filter(pk=event_id).first()
-    if event is None or not event.order.source_system.startswith(PARTNER_SOURCE_PREFIX) or not wants_webhook(event):
+    if (
+        event is None
+        or not event.order.source_system.startswith(PARTNER_SOURCE_PREFIX)
+        or not wants_webhook(event)
+    ):
         return []
     code = event.order.source_system.removeprefix(PARTNER_SOURCE_PREFIX)
     partner = Partner.objects.filter(code=code, active=True).exclude(webhook_url="").first()
@@ -195,8 +203,11 @@ def webhook_deliver(delivery_id: int, *, now: dt.datetime) -> str:
     body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
     try:
         status = post_webhook(
-            url=delivery.partner.webhook_url, body=body, secret=delivery.partner.secret,
-            delivery_id=delivery.pk, event=WEBHOOK_EVENT,
+            url=delivery.partner.webhook_url,
+            body=body,
+            secret=delivery.partner.secret,
+            delivery_id=delivery.pk,
+            event=WEBHOOK_EVENT,
         )
     except DeliveryError as exc:
         final = delivery.attempts >= MAX_WEBHOOK_ATTEMPTS
@@ -205,7 +216,11 @@ def webhook_deliver(delivery_id: int, *, now: dt.datetime) -> str:
         delivery.last_error, delivery.response_status = str(exc)[:1000], exc.status
         delivery.save(update_fields=["state", "next_attempt_at", "last_error", "response_status"])
         return delivery.state
-    delivery.state, delivery.delivered_at, delivery.response_status = WebhookDelivery.State.DELIVERED, now, status
+    delivery.state, delivery.delivered_at, delivery.response_status = (
+        WebhookDelivery.State.DELIVERED,
+        now,
+        status,
+    )
     delivery.last_error = ""
     delivery.save(update_fields=["state", "delivered_at", "response_status", "last_error"])
     return delivery.state

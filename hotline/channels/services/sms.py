@@ -77,17 +77,25 @@ def _handle(record: InboundMessage, sms: InboundSms, *, now: dt.datetime) -> Non
 
 
 def _status_query(record: InboundMessage, number: str, *, now: dt.datetime) -> None:
-    order = WorkOrder.objects.filter(number=number, caller_phone=record.sender).select_related(
-        "master", "rejection_reason"
-    ).first()
+    order = (
+        WorkOrder.objects.filter(number=number, caller_phone=record.sender)
+        .select_related("master", "rejection_reason")
+        .first()
+    )
     if order is None:  # not this caller's order: say nothing about it
         reply = sms_send(
-            to=record.sender, template="status", now=now,
+            to=record.sender,
+            template="status",
+            now=now,
             context={"number": number, "status": "未找到", "detail": "请核对工单号，或致电12345查询。"},
         )
     else:
         reply = sms_send(
-            to=record.sender, template="status", now=now, order=order, to_caller=True,
+            to=record.sender,
+            template="status",
+            now=now,
+            order=order,
+            to_caller=True,
             context={"status": public_status(order), "detail": status_detail(order)},
         )
     _done(record, InboundMessage.Outcome.QUERY, order=order, reply=reply.body)

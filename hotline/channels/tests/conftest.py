@@ -6,6 +6,8 @@ import pytest
 
 from hotline.channels.backends.sms import MemorySms
 
+from .mailservers import dovecot, smtp_server  # noqa: F401 - fixtures for the mailbox tests
+
 
 @pytest.fixture(autouse=True)
 def _channel_settings(settings) -> Iterator[None]:

@@ -36,8 +36,18 @@ def test_unknown_template_and_bad_number_are_refused(now):
 
 def test_every_contract_template_is_seeded_and_an_admin_edit_is_used(now, sms_outbox):
     codes = set(MessageTemplate.objects.values_list("code", flat=True))
-    contract = {"receipt", "progress", "reply", "survey", "survey_thanks", "reminder", "supervision_notice",
-                "escalation", "kb_review_due", "early_warning"}
+    contract = {
+        "receipt",
+        "progress",
+        "reply",
+        "survey",
+        "survey_thanks",
+        "reminder",
+        "supervision_notice",
+        "escalation",
+        "kb_review_due",
+        "early_warning",
+    }
     assert contract <= codes
     MessageTemplate.objects.filter(code="early_warning").update(body="预警{{ text }}！")
     message = channels.sms_send(to="13800000000", template="early_warning", context={"text": "暴雨"}, now=now)
@@ -50,7 +60,9 @@ def test_a_deleted_seed_template_comes_back(now):
     assert "满意" in message.body
 
 
-def test_a_disabled_template_records_the_message_without_sending(now, sms_outbox, django_capture_on_commit_callbacks):
+def test_a_disabled_template_records_the_message_without_sending(
+    now, sms_outbox, django_capture_on_commit_callbacks
+):
     MessageTemplate.objects.filter(code="reminder").update(active=False)
     with django_capture_on_commit_callbacks(execute=True):
         message = channels.sms_send(to="13800000000", template="reminder", context={}, now=now)

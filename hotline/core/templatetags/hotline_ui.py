@@ -83,9 +83,7 @@ def _local(value: dt.datetime) -> str:
 
 @register.simple_tag
 def status_badge(order: Any) -> SafeString:
-    return format_html(
-        '<span class="badge status-{}">{}</span>', order.status, order.get_status_display()
-    )
+    return format_html('<span class="badge status-{}">{}</span>', order.status, order.get_status_display())
 
 
 @register.simple_tag

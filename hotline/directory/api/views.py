@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Path, Router
 
-from hotline.core.errors import NotFound
+from hotline.core.errors import NotFound, ValidationFailed
 from hotline.directory.models import Division, Unit, User
 from hotline.tokens.api.errors import ERRORS, ErrorOut
+from hotline.tokens.api.params import Id
 
 from .schemas import DivisionOut, MeOut, UnitOut, UnitRefOut
 
@@ -79,11 +80,11 @@ def units(request: HttpRequest, active_only: bool = True) -> list[UnitOut]:
 
 
 @router.get("/directory/units/{unit_id}", response={200: UnitOut, ERRORS: ErrorOut}, summary="One unit")
-def unit(request: HttpRequest, unit_id: int) -> UnitOut:
+def unit(request: HttpRequest, unit_id: Path[Id]) -> UnitOut:
     found = Unit.objects.filter(pk=unit_id).first()
     if found is None:
         raise NotFound(f"No unit {unit_id}.", code="unit_not_found")
-    parent = found.get_parent()
+    parent = Unit.objects.get_parent(found)
     by_path = {parent.path: parent.pk} if parent is not None else {}
     return _unit_out(found, by_path, _jurisdictions([found.pk])[found.pk])
 
@@ -91,6 +92,8 @@ def unit(request: HttpRequest, unit_id: int) -> UnitOut:
 @router.get("/directory/divisions", response={200: list[DivisionOut], ERRORS: ErrorOut}, summary="Divisions")
 def divisions(request: HttpRequest, level: int | None = None) -> list[DivisionOut]:
     """Administrative divisions in tree order; ``level`` 1 province … 5 community."""
+    if level is not None and not 1 <= level <= 5:
+        raise ValidationFailed("level is 1 (province) to 5 (community).", code="invalid_level")
     everything = list(Division.objects.order_by("path"))
     by_path = _parents(everything)
     return [

@@ -11,8 +11,8 @@ memory than the postings); the main part can be saved to a directory of ``.npy``
 so every web process of a machine shares one copy through the page cache.
 
 An entry keeps at most ``max_terms`` of its heaviest terms (static index pruning), which bounds the
-postings of very long answers. Near-duplicate entries are recognised by a 64-bit SimHash of their
-weighted terms and folded into the best-ranked one in results.
+postings of very long answers. Near-duplicate entries are recognised by MinHash signatures of their
+term sets and folded into the best-ranked one in results.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import os
 import shutil
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,14 @@ FIELDS: tuple[tuple[str, float, float], ...] = (("question", 3.0, 0.5), ("keywor
 # weight of one word (or two character pairs): a long query may rightly match on one rare word.
 MIN_SHOULD_MATCH = 0.25
 MIN_MATCH_CAP = 1.0
-NEAR_DUPLICATE_BITS = 4  # SimHash Hamming distance at or under which two entries are near-duplicates
+# Near-duplicates: entries whose term sets overlap this much (Jaccard similarity, estimated by MinHash
+# signatures of SIGNATURE_SIZE multiply-shift hashes) are folded into the best-ranked one.
+NEAR_DUPLICATE = 0.8
+SIGNATURE_SIZE = 32
+_seed = np.random.default_rng(20261201)
+_MUL = _seed.integers(1, 2**63, SIGNATURE_SIZE, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd
+_ADD = _seed.integers(0, 2**63, SIGNATURE_SIZE, dtype=np.uint64)
+_EMPTY = np.iinfo(np.uint32).max
 NO_DATE = 0
 
 IntArray = npt.NDArray[np.int32]
@@ -99,6 +106,21 @@ def _analyze(doc: IndexDoc) -> list[Counter[str]]:
     ]
 
 
+def _analyzed(docs: Iterable[IndexDoc], processes: int) -> Iterator[tuple[IndexDoc, list[Counter[str]]]]:
+    if processes <= 1:
+        for doc in docs:
+            yield doc, _analyze(doc)
+        return
+    import multiprocessing
+
+    from hotline.text import segment
+
+    segment.tokenizer()  # built once here, inherited by the forked processes (it reads the database)
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        docs = list(docs)
+        yield from zip(docs, pool.imap(_analyze, docs, chunksize=256), strict=True)
+
+
 def _filter_keys(doc: IndexDoc) -> list[str]:
     keys = [f"u:{u}" for u in doc.unit_ids]
     keys.extend(f"d:{d}" for d in doc.division_ids)
@@ -128,7 +150,7 @@ class MainIndex:
         "doc_category",
         "doc_effective",
         "doc_expires",
-        "doc_simhash",
+        "doc_signature",
         "filter_hashes",
         "filter_indptr",
         "filter_docs",
@@ -147,22 +169,24 @@ class MainIndex:
     # -- building ------------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, docs: Iterable[IndexDoc], *, max_terms: int = 0, generation: int = 0) -> MainIndex:
+    def build(
+        cls, docs: Iterable[IndexDoc], *, max_terms: int = 0, generation: int = 0, processes: int = 1
+    ) -> MainIndex:
+        """Build from ``docs``; with ``processes`` > 1 the text analysis (segmentation is most of the time)
+        runs in that many forked processes."""
         vocab: dict[str, int] = {}
         p_doc, p_term, p_field, p_tf = array("i"), array("i"), array("b"), array("f")
         lengths: list[array[int]] = [array("i") for _ in FIELDS]
         entry_ids, public, category, effective, expires = (array("q"), array("b"), array("i"), array("i"), array("i"))
         filters: dict[str, list[int]] = {}
         n = 0
-        for doc in docs:
-            for f, terms in enumerate(_analyze(doc)):
+        for doc, fields in _analyzed(docs, processes):
+            for f, terms in enumerate(fields):
                 lengths[f].append(sum(terms.values()))
-                for term, tf in terms.items():
-                    tid = vocab.setdefault(term, len(vocab))
-                    p_doc.append(n)
-                    p_term.append(tid)
-                    p_field.append(f)
-                    p_tf.append(tf)
+                p_term.extend([vocab.setdefault(term, len(vocab)) for term in terms])
+                p_tf.extend(terms.values())
+                p_doc.extend([n] * len(terms))
+                p_field.extend([f] * len(terms))
             for key in _filter_keys(doc):
                 filters.setdefault(key, []).append(n)
             entry_ids.append(doc.entry_id)
@@ -201,9 +225,9 @@ class MainIndex:
             rank = np.arange(len(order)) - starts[sorted_docs]
             keep = np.sort(order[rank < max_terms])
             pair_docs, pair_terms, weights = pair_docs[keep], pair_terms[keep], weights[keep]
-        simhash = _simhash(pair_docs, pair_terms, weights, vocab, n)
         # postings by term, terms ordered by hash for lookup with searchsorted
         hashes = np.array([term_hash(t) for t in vocab], dtype=np.uint64) if vocab else np.zeros(0, np.uint64)
+        signatures = _signatures(pair_docs, hashes[pair_terms] if len(pair_terms) else hashes, n)
         term_order = np.argsort(hashes, kind="stable")
         rank_of_term = np.empty(len(vocab), dtype=np.int64)
         rank_of_term[term_order] = np.arange(len(vocab))
@@ -226,7 +250,7 @@ class MainIndex:
             "doc_category": np.frombuffer(category, dtype=np.int32).copy(),
             "doc_effective": np.frombuffer(effective, dtype=np.int32).copy(),
             "doc_expires": np.frombuffer(expires, dtype=np.int32).copy(),
-            "doc_simhash": simhash,
+            "doc_signature": signatures,
             "filter_hashes": np.array([term_hash(k) for k in filter_keys], dtype=np.uint64),
             "filter_indptr": filter_indptr,
             "filter_docs": np.array([d for k in filter_keys for d in filters[k]], dtype=np.int32),
@@ -295,7 +319,7 @@ class MainIndex:
         matched = np.bincount(docs, weights=np.concatenate(match_parts), minlength=self.n_docs)
         return scores, matched
 
-    def filter_docs(self, key: str) -> IntArray:
+    def docs_for(self, key: str) -> IntArray:
         h = np.uint64(term_hash(key))
         pos = int(np.searchsorted(self.filter_hashes, h))
         if pos < len(self.filter_hashes) and self.filter_hashes[pos] == h:
@@ -316,10 +340,10 @@ class MainIndex:
         if filters.category_ids is not None:
             keep &= np.isin(self.doc_category[candidates], np.array(sorted(filters.category_ids), dtype=np.int32))
         if filters.unit_id is not None:
-            keep &= np.isin(candidates, self.filter_docs(f"u:{filters.unit_id}"))
+            keep &= np.isin(candidates, self.docs_for(f"u:{filters.unit_id}"))
         if filters.division_ids is not None:
             keys = ["d:*", *(f"d:{d}" for d in sorted(filters.division_ids))]
-            keep &= np.isin(candidates, np.concatenate([self.filter_docs(k) for k in keys]))
+            keep &= np.isin(candidates, np.concatenate([self.docs_for(k) for k in keys]))
         return keep
 
 
@@ -327,7 +351,7 @@ class MainIndex:
 class DeltaDoc:
     doc: IndexDoc
     weights: dict[str, float]
-    simhash: int
+    signature: npt.NDArray[np.uint32]
 
 
 class DeltaIndex:
@@ -360,7 +384,7 @@ class DeltaIndex:
             weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:max_terms])
         for term, w in weights.items():
             self.postings.setdefault(term, {})[doc.entry_id] = w
-        self.docs[doc.entry_id] = DeltaDoc(doc, weights, simhash_of(weights))
+        self.docs[doc.entry_id] = DeltaDoc(doc, weights, signature_of(weights))
 
     def remove(self, entry_id: int) -> None:
         old = self.docs.pop(entry_id, None)
@@ -446,7 +470,7 @@ class Searcher:
             return []
         floor = min(total * min_should_match, MIN_MATCH_CAP)
         pool = limit * 3 if collapse else limit
-        hits: list[tuple[float, float, int, int]] = []  # score, matched, entry id, simhash
+        hits: list[tuple[float, float, int, Any]] = []  # score, matched, entry id, signature
         if self.main is not None and self.main.n_docs:
             scores, matched = self.main.score(terms)
             candidates = np.flatnonzero(matched >= max(floor, 1e-9)).astype(np.int32)
@@ -461,25 +485,18 @@ class Searcher:
                         float(scores[pos]),
                         float(matched[pos]),
                         int(self.main.doc_entry[pos]),
-                        int(self.main.doc_simhash[pos]),
+                        self.main.doc_signature[pos],
                     )
                 )
         for entry_id, (score, match) in self.delta.score(terms).items():
             if match >= floor and self.delta.allowed(entry_id, filters):
-                hits.append((score, match, entry_id, self.delta.docs[entry_id].simhash))
+                hits.append((score, match, entry_id, self.delta.docs[entry_id].signature))
         hits.sort(key=lambda h: (-h[0], h[2]))
         result: list[Hit] = []
-        kept_hashes: list[int] = []
-        for score, match, entry_id, simhash in hits:
+        kept: list[Any] = []
+        for score, match, entry_id, signature in hits:
             if collapse:
-                twin = next(
-                    (
-                        i
-                        for i, other in enumerate(kept_hashes)
-                        if (simhash ^ other).bit_count() <= NEAR_DUPLICATE_BITS
-                    ),
-                    None,
-                )
+                twin = next((i for i, other in enumerate(kept) if similarity(signature, other) >= NEAR_DUPLICATE), None)
                 if twin is not None:
                     result[twin].similar.append(entry_id)
                     continue
@@ -488,34 +505,37 @@ class Searcher:
                     continue
                 break
             result.append(Hit(entry_id, score, match / total))
-            kept_hashes.append(simhash)
+            kept.append(signature)
         return result
 
 
-def _simhash(
-    docs: IntArray, terms: IntArray, weights: FloatArray, vocab: dict[str, int], n: int
-) -> npt.NDArray[np.uint64]:
-    """SimHash of every entry over its weighted terms, vectorised one bit at a time."""
-    if n == 0:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = np.array([term_hash("s" + t) for t in vocab], dtype=np.uint64)[terms] if len(terms) else None
-    result = np.zeros(n, dtype=np.uint64)
-    if hashes is None:
+def _signatures(docs: IntArray, hashes: npt.NDArray[np.uint64], n: int) -> npt.NDArray[np.uint32]:
+    """MinHash signature of every entry's term set (``docs`` sorted, ``hashes`` one per posting)."""
+    result = np.full((n, SIGNATURE_SIZE), _EMPTY, dtype=np.uint32)
+    if n == 0 or len(docs) == 0:
         return result
-    for bit in range(64):
-        on = ((hashes >> np.uint64(bit)) & np.uint64(1)).astype(bool)
-        total = np.bincount(docs, weights=np.where(on, weights, -weights), minlength=n)
-        result |= (total > 0).astype(np.uint64) << np.uint64(bit)
+    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    owners = docs[starts]
+    with np.errstate(over="ignore"):
+        for i in range(SIGNATURE_SIZE):
+            values = ((hashes * _MUL[i] + _ADD[i]) >> np.uint64(32)).astype(np.uint32)
+            result[owners, i] = np.minimum.reduceat(values, starts)
     return result
 
 
-def simhash_of(weights: dict[str, float]) -> int:
-    totals = [0.0] * 64
-    for term, w in weights.items():
-        h = term_hash("s" + term)
-        for bit in range(64):
-            totals[bit] += w if (h >> bit) & 1 else -w
-    return sum(1 << bit for bit in range(64) if totals[bit] > 0)
+def signature_of(terms: Iterable[str]) -> npt.NDArray[np.uint32]:
+    """MinHash signature of one set of terms."""
+    hashes = np.array([term_hash(t) for t in set(terms)], dtype=np.uint64)
+    if len(hashes) == 0:
+        return np.full(SIGNATURE_SIZE, _EMPTY, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        values = ((hashes[:, None] * _MUL[None, :] + _ADD[None, :]) >> np.uint64(32)).astype(np.uint32)
+    return values.min(axis=0)
+
+
+def similarity(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:
+    """Estimated Jaccard similarity of the term sets behind two signatures."""
+    return float(np.mean(a == b))
 
 
 def build_searcher(docs: Sequence[IndexDoc] | Iterable[IndexDoc], *, max_terms: int = 0, generation: int = 0) -> Searcher:

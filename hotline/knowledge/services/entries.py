@@ -267,7 +267,8 @@ def entry_create(
     with transaction.atomic():
         entry = Entry.objects.create(
             status=EntryStatus.DRAFT,
-            unit=actor.unit if actor.unit_id else Unit.objects.get(pk=clean.owner_ids[0]),
+            # the drafting unit: the author's own when it is an owner, else the first owner
+            unit=actor.unit if actor.unit_id in clean.owner_ids else Unit.objects.get(pk=clean.owner_ids[0]),
             created_by=actor,
             created_at=now,
             updated_at=now,

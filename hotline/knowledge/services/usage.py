@@ -18,7 +18,7 @@ from hotline.workorders.lifecycle import Action
 from hotline.workorders.models import Event
 
 from .. import policy
-from ..models import Entry, EntryUse, SearchGap
+from ..models import Entry, EntryUse, SearchGap, SearchSource
 from .entries import locked_entry
 
 logger = logging.getLogger(__name__)
@@ -61,10 +61,33 @@ def record_use(event: Event) -> EntryUse | None:
     return use
 
 
+GAP_REQUEST_TYPES = frozenset({"consult", "help"})  # the requests a knowledge entry could have answered
+
+
 def on_event(event: Event) -> None:
-    """The ``wo.event_listeners`` hook: cheap for every other action."""
+    """The ``wo.event_listeners`` hook: records uses at once; a question taken in is checked against the
+    knowledge base by the worker (a question nothing answers is a gap). Cheap for every other action."""
     if event.action == Action.ANSWER and (event.data or {}).get("knowledge_ref"):
         record_use(event)
+    elif event.action == Action.INTAKE and event.order.request_type in GAP_REQUEST_TYPES:
+        from ..tasks import knowledge_gap_check
+
+        knowledge_gap_check(event.order_id)
+
+
+def check_order_gap(order_id: int, *, now: dt.datetime) -> SearchGap | None:
+    """Record the title of a question or request for help as a gap when no live entry answers it."""
+    from hotline.core.clock import localtime
+    from hotline.workorders.models import WorkOrder
+
+    from ..selectors import search_entries
+
+    order = WorkOrder.objects.filter(pk=order_id).only("title", "request_type").first()
+    if order is None or order.request_type not in GAP_REQUEST_TYPES:
+        return None
+    if not search_entries(order.title, today=localtime(now).date(), limit=3).found_nothing:
+        return None
+    return record_gap(query=order.title, source=SearchSource.PANEL, now=now)
 
 
 def gap_text(query: str) -> str:

@@ -60,7 +60,9 @@ def _identity(tokens: Sequence[str]) -> Sequence[str]:
     return tokens
 
 
-def _vectorizer(block: str, params: dict[str, Any], vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+def _vectorizer(
+    block: str, params: dict[str, Any], vocabulary: dict[str, int] | None = None
+) -> TfidfVectorizer:
     common: dict[str, Any] = {"sublinear_tf": True, "lowercase": False, "dtype": np.float32}
     if vocabulary is not None:
         common["vocabulary"] = vocabulary
@@ -68,7 +70,9 @@ def _vectorizer(block: str, params: dict[str, Any], vocabulary: dict[str, int] |
         return TfidfVectorizer(
             analyzer="char",
             ngram_range=(1, int(params.get("char_max_n", 3))),
-            min_df=int(params.get(f"{block}_min_df", 2 if block == "char" else 1)) if vocabulary is None else 1,
+            min_df=int(params.get(f"{block}_min_df", 2 if block == "char" else 1))
+            if vocabulary is None
+            else 1,
             max_features=params.get("char_max_features"),
             **common,
         )
@@ -132,7 +136,7 @@ class Featurizer:
     def feature_name(self, column: int) -> tuple[str, str]:
         """(block, term) of a column."""
         if not self.names:
-            for block, vectorizer in self.vectorizers.items():
+            for vectorizer in self.vectorizers.values():
                 terms = [""] * len(vectorizer.vocabulary_)
                 for term, index in vectorizer.vocabulary_.items():
                     terms[index] = term

@@ -4,6 +4,7 @@ confident about — what an auto-dispatch threshold trades)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +14,9 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precisio
 COVERAGES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
-def precision_at_coverage(correct: np.ndarray, confidence: np.ndarray, coverage: float) -> tuple[float, float]:
+def precision_at_coverage(
+    correct: np.ndarray, confidence: np.ndarray, coverage: float
+) -> tuple[float, float]:
     """(precision, confidence threshold) on the ``coverage`` share of items with the highest confidence."""
     if len(correct) == 0:
         return 0.0, 1.0
@@ -27,7 +30,7 @@ def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray, bins
     """The mean gap between confidence and accuracy over equal-width confidence bins, weighted by size."""
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
-    for low, high in zip(edges[:-1], edges[1:], strict=True):
+    for low, high in itertools.pairwise(edges):
         inside = (confidence > low) & (confidence <= high)
         if inside.any():
             total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
@@ -35,7 +38,10 @@ def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray, bins
 
 
 def evaluate(
-    y_true: Sequence[str], y_pred: Sequence[str], confidence: Sequence[float], labels: Sequence[str]
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    confidence: Sequence[float] | np.ndarray,
+    labels: Sequence[str],
 ) -> dict[str, Any]:
     """All the figures as plain JSON-ready data."""
     true, pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)

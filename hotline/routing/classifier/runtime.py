@@ -88,19 +88,21 @@ class Predictor:
         mine = coef[label, indices]
         others = (coef[:, indices].sum(axis=0) - mine) / max(1, coef.shape[0] - 1)
         contribution = values * (mine - others)
-        terms: list[str] = []
+        words: list[str] = []
+        grams: list[str] = []
         featurizer = self.model.weights.featurizer
         for position in np.argsort(-contribution):
-            if contribution[position] <= 0 or len(terms) >= count:
+            if contribution[position] <= 0 or len(words) >= count:
                 break
             block, term = featurizer.feature_name(int(indices[position]))
             term = term.strip()
-            if len(term) < 2 or term == "0" or "<" in term or ">" in term:
-                continue
-            if any(term in kept or kept in term for kept in terms):
-                continue
-            terms.append(term)
-        return terms
+            if len(term) < 2 or not term.isalnum() or term.isdigit():
+                continue  # single characters, spans across words or punctuation, masks, numbers
+            target = grams if block.endswith("char") else words
+            if not any(term in kept or kept in term for kept in words + grams):
+                target.append(term)
+        # Words read better than character n-grams; the n-grams fill in when few words speak.
+        return (words + grams)[:count]
 
     def predict_many(self, docs: Sequence[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
         """Labels and confidences of many (title, content) pairs at once (evaluation)."""

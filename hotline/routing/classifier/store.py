@@ -27,7 +27,12 @@ class LoadedModel:
 
 
 def dumps(model: TrainedModel) -> bytes:
-    meta = {"format": FORMAT, "labels": model.labels, "params": model.params, "temperature": model.temperature}
+    meta = {
+        "format": FORMAT,
+        "labels": model.labels,
+        "params": model.params,
+        "temperature": model.temperature,
+    }
     arrays: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
         "coef": model.weights.coef.astype(np.float32),

@@ -42,10 +42,18 @@ def _decision(
         category_label=prediction.label if prediction else "",
         confidence=prediction.confidence if prediction else None,
         suggestions=[
-            {"unit": u.unit_id, "name": u.unit_name, "score": u.score, "rule": u.rule_id, "reasons": u.reasons}
+            {
+                "unit": u.unit_id,
+                "name": u.unit_name,
+                "score": u.score,
+                "rule": u.rule_id,
+                "reasons": u.reasons,
+            }
             for u in (result.units if result else [])
         ],
-        flags=[{"code": f.code, "matched": f.matched, "hazard_only": f.hazard_only} for f in result.risk.flags]
+        flags=[
+            {"code": f.code, "matched": f.matched, "hazard_only": f.hazard_only} for f in result.risk.flags
+        ]
         if result
         else [],
         outcome=outcome,
@@ -89,7 +97,13 @@ def route_order(*, order_id: int, now: dt.datetime) -> RoutingDecision | None:
     try:
         with transaction.atomic():
             wo.workorder_dispatch(
-                order=order, actor=None, lead=lead, assists=assists, now=now, version=order.version, basis=basis
+                order=order,
+                actor=None,
+                lead=lead,
+                assists=assists,
+                now=now,
+                version=order.version,
+                basis=basis,
             )
             return _decision(order, now, result, RoutingDecision.Outcome.AUTO_DISPATCHED, "")
     except ApplicationError as exc:  # someone acted on the order meanwhile, or the unit cannot take it
@@ -135,7 +149,7 @@ def _refusal(order: WorkOrder, result: Suggestions, now: dt.datetime) -> str:
     ):
         return "a similar open order may be the same matter"
     evidence = UnitEvidence.objects.filter(
-        unit_id=result.units[0].unit_id, category_id=predicted.pk, division=None
+        unit_id=result.units[0].unit_id, category_id=predicted.pk, division__isnull=True
     ).first()
     if evidence is not None and evidence.signed + evidence.returned >= 5:
         share = evidence.signed / (evidence.signed + evidence.returned)
@@ -145,20 +159,19 @@ def _refusal(order: WorkOrder, result: Suggestions, now: dt.datetime) -> str:
 
 
 def _bump(unit_id: int, category_id: int, division_id: int | None, field: str) -> None:
+    """Count one for the unit in the area and one over every area (the row without a division)."""
     for area in {division_id, None}:
-        updated = UnitEvidence.objects.filter(unit_id=unit_id, category_id=category_id, division_id=area).update(
-            **{field: F(field) + 1}
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    UnitEvidence.objects.create(
-                        unit_id=unit_id, category_id=category_id, division_id=area, **{field: 1}
-                    )
-            except IntegrityError:  # created meanwhile by another worker
-                UnitEvidence.objects.filter(unit_id=unit_id, category_id=category_id, division_id=area).update(
-                    **{field: F(field) + 1}
+        rows = UnitEvidence.objects.filter(unit_id=unit_id, category_id=category_id)
+        rows = rows.filter(division__isnull=True) if area is None else rows.filter(division_id=area)
+        if rows.update(**{field: F(field) + 1}):
+            continue
+        try:
+            with transaction.atomic():
+                UnitEvidence.objects.create(
+                    unit_id=unit_id, category_id=category_id, division_id=area, **{field: 1}
                 )
+        except IntegrityError:  # created meanwhile by another worker
+            rows.update(**{field: F(field) + 1})
 
 
 def record_evidence(*, event_id: int) -> bool:
@@ -176,9 +189,10 @@ def record_evidence(*, event_id: int) -> bool:
             return False
         unit_id, field = assignment.unit_id, "signed"
     elif event.action in (Action.ACCEPT_RETURN, Action.REJECT_RETURN):
-        unit_id = (event.data or {}).get("unit")
-        if not unit_id:
+        returned_unit = (event.data or {}).get("unit")
+        if not returned_unit:
             return False
+        unit_id = int(returned_unit)
         # An accepted return says the order was not the unit's; a rejected one, that it was.
         field = "returned" if event.action == Action.ACCEPT_RETURN else "signed"
     else:

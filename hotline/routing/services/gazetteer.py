@@ -28,8 +28,9 @@ _KINDS = {
 
 
 def _changed() -> None:
+    # Both rebuild lazily on next use, so a file of a thousand places costs one rebuild.
     location.invalidate()
-    segment.reload_dictionary()
+    segment.invalidate()
 
 
 def place_save(
@@ -44,7 +45,9 @@ def place_save(
         raise ValidationFailed(f"Unknown place kind {kind!r}.", code="invalid_place_kind")
     with transaction.atomic():
         place, _ = Place.objects.update_or_create(
-            name=name, division=division, defaults={"kind": kind, "aliases": aliases.strip(), "active": active}
+            name=name,
+            division=division,
+            defaults={"kind": kind, "aliases": aliases.strip(), "active": active},
         )
         transaction.on_commit(_changed)
     return place

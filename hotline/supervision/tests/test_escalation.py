@@ -79,7 +79,11 @@ def test_unheeded_reminder_becomes_a_supervision_notice(rules, contacts, dispatc
     notice = Notice.objects.get(level=Level.SUPERVISE)
     assert notice.parent == reminder and notice.cause == "sign_overdue" and notice.respond_by > after
     assert sms("supervision_notice") == ["13900000001"]
-    actions = list(Event.objects.filter(order=dispatched, action__in=["remind", "supervise"]).values_list("action", flat=True))
+    actions = list(
+        Event.objects.filter(order=dispatched, action__in=["remind", "supervise"]).values_list(
+            "action", flat=True
+        )
+    )
     assert actions == ["remind", "supervise"]
 
 
@@ -95,7 +99,9 @@ def test_heeded_reminder_is_resolved(rules, dispatched, unit_handler, now):
     assert reminder.resolved_at is not None and not Notice.objects.filter(level=Level.SUPERVISE).exists()
 
 
-def test_manual_reminder_ignored_after_work_by_the_unit_is_resolved(rules, dispatched, supervisor, unit_handler, now):
+def test_manual_reminder_ignored_after_work_by_the_unit_is_resolved(
+    rules, dispatched, supervisor, unit_handler, now
+):
     SupervisionRule.objects.exclude(code="manual").update(active=False)
     wo.workorder_sign(order=dispatched, actor=unit_handler, now=now)
     reminder = sv.notice_remind(order=dispatched, actor=supervisor, now=now)
@@ -138,7 +144,9 @@ def test_unit_responds_in_writing_once(rules, dispatched, supervisor, unit_handl
         sv.notice_respond(notice=notice, actor=other_handler, text="与我无关", now=now)
     with pytest.raises(ValidationFailed):
         sv.notice_respond(notice=notice, actor=unit_handler, text="", now=now)
-    response = sv.notice_respond(notice=notice, actor=unit_handler, text="已组织抢修，明日恢复供水。", now=now)
+    response = sv.notice_respond(
+        notice=notice, actor=unit_handler, text="已组织抢修，明日恢复供水。", now=now
+    )
     assert response.on_time
     event = Event.objects.get(pk=response.event_id)
     assert event.action == "note" and event.data == {"public": False, "supervision_notice": notice.pk}
@@ -186,23 +194,47 @@ def test_rule_update_validates_and_keeps_history(rules, supervisor, unit_handler
     rule = SupervisionRule.objects.get(code="repeated_complaint")
     with pytest.raises(Forbidden):
         sv.rule_update(
-            rule=rule, actor=unit_handler, now=now, active=True, level="supervise",
-            thresholds={}, respond_within="2wd", escalate_after="",
+            rule=rule,
+            actor=unit_handler,
+            now=now,
+            active=True,
+            level="supervise",
+            thresholds={},
+            respond_within="2wd",
+            escalate_after="",
         )
     with pytest.raises(ValidationFailed) as bad:
         sv.rule_update(
-            rule=rule, actor=supervisor, now=now, active=True, level="supervise",
-            thresholds={"count": 1, "colour": 2}, respond_within="2wd", escalate_after="",
+            rule=rule,
+            actor=supervisor,
+            now=now,
+            active=True,
+            level="supervise",
+            thresholds={"count": 1, "colour": 2},
+            respond_within="2wd",
+            escalate_after="",
         )
     assert len(bad.value.details["errors"]) == 2
     with pytest.raises(ValidationFailed):
         sv.rule_update(
-            rule=rule, actor=supervisor, now=now, active=True, level="supervise",
-            thresholds={}, respond_within="soon", escalate_after="",
+            rule=rule,
+            actor=supervisor,
+            now=now,
+            active=True,
+            level="supervise",
+            thresholds={},
+            respond_within="soon",
+            escalate_after="",
         )
     updated = sv.rule_update(
-        rule=rule, actor=supervisor, now=now, active=False, level="remind",
-        thresholds={"count": "4"}, respond_within="3wd", escalate_after="1wd",
+        rule=rule,
+        actor=supervisor,
+        now=now,
+        active=False,
+        level="remind",
+        thresholds={"count": "4"},
+        respond_within="3wd",
+        escalate_after="1wd",
     )
     assert updated.thresholds == {"count": 4, "days": 30} and not updated.active
     change = updated.changes.get()

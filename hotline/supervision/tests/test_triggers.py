@@ -120,11 +120,12 @@ def _three_reports(make_order, now):
 
 
 def test_repeated_complaints_fire_on_the_order_that_reaches_the_count(
-    rules, make_order, city, dispatcher, now
+    rules, make_order, city, dispatcher, now, django_capture_on_commit_callbacks
 ):
     """Uses smart dispatch's same-matter detection when it is installed, else caller and category."""
     only("repeated_complaint")
-    orders = _three_reports(make_order, now)
+    with django_capture_on_commit_callbacks(execute=True):  # smart dispatch indexes orders after commit
+        orders = _three_reports(make_order, now)
     result = supervision_sweep(now=now)
     hits = list(RuleHit.objects.filter(rule__code="repeated_complaint"))
     try:
@@ -171,7 +172,9 @@ def test_leader_instruction_supervises_the_unit_dispatched_afterwards(
 ):
     only("leader_instruction")
     order = wo.workorder_escalate(order=make_order(), actor=dispatcher, comment="职责交叉", now=now)
-    order = wo.workorder_instruct(order=order, actor=leader, instruction="请水务局牵头，三日内办结。", now=now)
+    order = wo.workorder_instruct(
+        order=order, actor=leader, instruction="请水务局牵头，三日内办结。", now=now
+    )
     assert supervision_sweep(now=now)["leader_instruction"] == 1
     assert not Notice.objects.filter(order=order).exists()
     wo.workorder_dispatch(order=order, actor=dispatcher, lead=city.water, now=now)

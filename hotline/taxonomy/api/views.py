@@ -40,7 +40,9 @@ def channels(request: HttpRequest) -> list[ChannelOut]:
     ]
 
 
-@router.get("/taxonomy/request-types", response={200: list[ChoiceOut], ERRORS: ErrorOut}, summary="Request types")
+@router.get(
+    "/taxonomy/request-types", response={200: list[ChoiceOut], ERRORS: ErrorOut}, summary="Request types"
+)
 def request_types(request: HttpRequest) -> list[ChoiceOut]:
     return [ChoiceOut(code=value, name=str(label)) for value, label in RequestType.choices]
 

@@ -153,7 +153,7 @@ def test_polling_does_not_keep_an_idle_session_alive(client, agent, settings):
     client.force_login(agent)
     client.get("/agent/")
     session = client.session
-    stale = int(time.time()) - 50
+    stale = int(time.time()) - 50  # older than WRITE_EVERY_SECONDS, younger than the idle limit
     session[SESSION_KEY] = stale
     session.save()
     # a poll made without the person (app.js sends X-Hotline-Active: 0) does not count as activity

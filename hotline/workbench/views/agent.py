@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hotline.core.clock import now as clock_now
@@ -30,10 +30,10 @@ from ..forms import IntakeForm, SearchForm, clean_phone
 
 AGENT_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.ADMIN})
 EMERGENCY_LABELS = {
-    "110": _lazy("110 police"),
-    "119": _lazy("119 fire and rescue"),
-    "120": _lazy("120 medical emergency"),
-    "122": _lazy("122 traffic accident"),
+    "110": gettext_lazy("110 police"),
+    "119": gettext_lazy("119 fire and rescue"),
+    "120": gettext_lazy("120 medical emergency"),
+    "122": gettext_lazy("122 traffic accident"),
 }
 HISTORY_MIN_DIGITS = 5
 
@@ -64,7 +64,9 @@ def _render_console(request: HttpRequest, form: IntakeForm, *, status: int = 200
         {
             "form": form,
             "scope_reasons": [r for r in reasons if not r.transfer],
-            "emergency_services": [(code, EMERGENCY_LABELS.get(code, label)) for code, label in EMERGENCY_SERVICES],
+            "emergency_services": [
+                (code, EMERGENCY_LABELS.get(code, label)) for code, label in EMERGENCY_SERVICES
+            ],
         },
         status=status,
     )
@@ -173,7 +175,13 @@ def caller_history_fragment(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workbench/fragments/caller_history.html",
-        {"phone": phone, "history": history, "orders": orders, "flags": flags, "open_statuses": OPEN_STATUSES},
+        {
+            "phone": phone,
+            "history": history,
+            "orders": orders,
+            "flags": flags,
+            "open_statuses": OPEN_STATUSES,
+        },
     )
 
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.core.clock import now as clock_now
@@ -24,7 +24,7 @@ from hotline.workorders.queues import CenterQueue
 from hotline.workorders.selectors import workorder_for_user
 
 from ..access import roles_required, staff_user
-from ..errors import error_message, error_response
+from ..errors import error_message, error_response, refuse_expired_extension
 from ..forms import BulkDispatchForm
 
 DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
@@ -33,12 +33,12 @@ EXTENSIONS = "extensions"
 
 # The dispatcher's tabs, in working order. Callback is the callback agents' queue (feedback app).
 TABS: list[tuple[str, object]] = [
-    (CenterQueue.DISPATCH, _lazy("Awaiting dispatch")),
-    (CenterQueue.RETURNED, _lazy("Returned")),
-    (CenterQueue.REVIEW, _lazy("Replies to review")),
-    (EXTENSIONS, _lazy("Extension requests")),
-    (CenterQueue.INSTRUCTION, _lazy("Awaiting instruction")),
-    (CenterQueue.INTAKE, _lazy("Self-service intake")),
+    (CenterQueue.DISPATCH, gettext_lazy("Awaiting dispatch")),
+    (CenterQueue.RETURNED, gettext_lazy("Returned")),
+    (CenterQueue.REVIEW, gettext_lazy("Replies to review")),
+    (EXTENSIONS, gettext_lazy("Extension requests")),
+    (CenterQueue.INSTRUCTION, gettext_lazy("Awaiting instruction")),
+    (CenterQueue.INTAKE, gettext_lazy("Self-service intake")),
 ]
 TAB_KEYS = [key for key, _label in TABS]
 
@@ -86,13 +86,13 @@ def queues_page(request: HttpRequest) -> HttpResponse:
         "back": request.get_full_path(),
     }
     if tab == EXTENSIONS:
-        page = Paginator(extensions, PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, query=f"tab={tab}")
+        context["page"] = Paginator(extensions, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        page = Paginator(_queue_rows(request, tab), PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, query=f"tab={tab}")
+        orders = Paginator(_queue_rows(request, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = orders
         if tab == CenterQueue.DISPATCH:
-            context["bulk_form"] = BulkDispatchForm(numbers=[o.number for o in page.object_list])
+            context["bulk_form"] = BulkDispatchForm(numbers=[o.number for o in orders.object_list])
+    context["query"] = f"tab={tab}"
     return render(request, "workbench/dispatch.html", context)
 
 
@@ -111,7 +111,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, f"{label}: {error}" if label else str(error))
         return HttpResponseRedirect(back)
     now = clock_now()
     done: list[str] = []
@@ -133,7 +133,8 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     if done:
         messages.success(
             request,
-            _("%(n)d order(s) dispatched to %(unit)s.") % {"n": len(done), "unit": form.cleaned_data["lead"].name},
+            _("%(n)d order(s) dispatched to %(unit)s.")
+            % {"n": len(done), "unit": form.cleaned_data["lead"].name},
         )
     return HttpResponseRedirect(back)
 
@@ -173,13 +174,15 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
     if decision not in ("approve", "refuse"):
         messages.error(request, _("Choose approve or refuse."))
         return HttpResponseRedirect(back)
+    now = clock_now()
     try:
+        refuse_expired_extension(found.requested_due_at, approve=decision == "approve", now=now)
         wo.workorder_decide_extension(
             request=found,
             actor=user,
             approve=decision == "approve",
             comment=(request.POST.get("comment") or "")[:2000],
-            now=clock_now(),
+            now=now,
         )
     except ApplicationError as exc:
         messages.error(request, error_message(exc))

@@ -11,7 +11,7 @@ from hotline.directory.models import Role
 
 from ..access import staff_user
 
-ROLE_HOME = {
+ROLE_HOME: dict[str, str] = {
     Role.AGENT: "workbench:agent",
     Role.DISPATCHER: "workbench:dispatch",
     Role.UNIT_HANDLER: "workbench:inbox",

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.core.clock import now as clock_now
@@ -25,12 +25,12 @@ from ..errors import error_message, error_response
 
 PAGE_SIZE = 50
 TABS: list[tuple[str, object]] = [
-    (InboxTab.TO_SIGN, _lazy("To sign")),
-    (InboxTab.IN_PROGRESS, _lazy("In progress")),
-    (InboxTab.DUE_SOON, _lazy("Due soon")),
-    (InboxTab.OVERDUE, _lazy("Overdue")),
-    (InboxTab.RETURNED, _lazy("Returned")),
-    (InboxTab.CLOSED, _lazy("Closed")),
+    (InboxTab.TO_SIGN, gettext_lazy("To sign")),
+    (InboxTab.IN_PROGRESS, gettext_lazy("In progress")),
+    (InboxTab.DUE_SOON, gettext_lazy("Due soon")),
+    (InboxTab.OVERDUE, gettext_lazy("Overdue")),
+    (InboxTab.RETURNED, gettext_lazy("Returned")),
+    (InboxTab.CLOSED, gettext_lazy("Closed")),
 ]
 ALERT_TABS = {InboxTab.OVERDUE, InboxTab.DUE_SOON, InboxTab.TO_SIGN}
 

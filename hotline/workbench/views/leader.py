@@ -17,6 +17,8 @@ from hotline.core.errors import ApplicationError, NotFound
 from hotline.directory.models import Role
 from hotline.workorders import queues
 from hotline.workorders import services as wo
+from hotline.workorders.lifecycle import Action
+from hotline.workorders.models import Event
 from hotline.workorders.queues import CenterQueue
 from hotline.workorders.selectors import workorder_for_user
 
@@ -42,10 +44,7 @@ def leader(request: HttpRequest) -> HttpResponse:
         days = 30
     since = now - dt.timedelta(days=days)
     waiting = list(queues.center_queue(user, CenterQueue.INSTRUCTION)[:INSTRUCTION_LIST_SIZE])
-    escalations = {
-        event.order_id: event
-        for event in _latest_escalations([order.pk for order in waiting])
-    }
+    escalations = {event.order_id: event for event in _latest_escalations([order.pk for order in waiting])}
     return render(
         request,
         "workbench/leader.html",
@@ -60,10 +59,7 @@ def leader(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _latest_escalations(order_ids: list[int]) -> list[object]:
-    from hotline.workorders.lifecycle import Action
-    from hotline.workorders.models import Event
-
+def _latest_escalations(order_ids: list[int]) -> list[Event]:
     if not order_ids:
         return []
     # oldest first, so the dict built from it keeps each order's newest escalation
@@ -92,5 +88,8 @@ def instruct(request: HttpRequest, number: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, f"{number}: {error_message(exc)}")
         return HttpResponseRedirect(back)
-    messages.success(request, _("Instruction on %(number)s recorded; the order goes back to dispatch.") % {"number": number})
+    messages.success(
+        request,
+        _("Instruction on %(number)s recorded; the order goes back to dispatch.") % {"number": number},
+    )
     return HttpResponseRedirect(back)

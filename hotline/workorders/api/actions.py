@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Path, Router
 
 from hotline.core.clock import now
 from hotline.core.errors import NotFound, ValidationFailed
 from hotline.directory.models import Unit, User
 from hotline.tokens.api.errors import ERRORS, ErrorOut
+from hotline.tokens.api.params import Id
 from hotline.workorders import services as wo
 from hotline.workorders.models import ExtensionRequest, WorkOrder
 from hotline.workorders.selectors import workorder_for_user
@@ -50,7 +51,11 @@ def _extension(order: WorkOrder, extension_id: int) -> ExtensionRequest:
 
 @router.post("/workorders/{number}/accept", response=RESPONSES, summary="Accept (受理)")
 def accept(request: HttpRequest, number: str, payload: s.VersionIn) -> s.WorkOrderOut:
-    return _act(request, number, lambda u, o: wo.workorder_accept(order=o, actor=u, now=now(), version=payload.version))
+    return _act(
+        request,
+        number,
+        lambda u, o: wo.workorder_accept(order=o, actor=u, now=now(), version=payload.version),
+    )
 
 
 @router.post("/workorders/{number}/answer", response=RESPONSES, summary="Direct answer (直办)")
@@ -59,7 +64,11 @@ def answer(request: HttpRequest, number: str, payload: s.AnswerIn) -> s.WorkOrde
         request,
         number,
         lambda u, o: wo.workorder_answer(
-            order=o, actor=u, answer=payload.answer, knowledge_ref=payload.knowledge_ref, now=now(),
+            order=o,
+            actor=u,
+            answer=payload.answer,
+            knowledge_ref=payload.knowledge_ref,
+            now=now(),
             version=payload.version,
         ),
     )
@@ -71,8 +80,13 @@ def reject(request: HttpRequest, number: str, payload: s.RejectIn) -> s.WorkOrde
         request,
         number,
         lambda u, o: wo.workorder_reject(
-            order=o, actor=u, reason_code=payload.reason, comment=payload.comment, transfer_to=payload.transfer_to,
-            now=now(), version=payload.version,
+            order=o,
+            actor=u,
+            reason_code=payload.reason,
+            comment=payload.comment,
+            transfer_to=payload.transfer_to,
+            now=now(),
+            version=payload.version,
         ),
     )
 
@@ -82,7 +96,12 @@ def merge(request: HttpRequest, number: str, payload: s.MergeIn) -> s.WorkOrderO
     def act(user: User, order: WorkOrder) -> object:
         master = workorder_for_user(user, payload.master)
         return wo.workorder_merge(
-            order=order, master=master, actor=user, comment=payload.comment, now=now(), version=payload.version
+            order=order,
+            master=master,
+            actor=user,
+            comment=payload.comment,
+            now=now(),
+            version=payload.version,
         )
 
     return _act(request, number, act)
@@ -93,8 +112,13 @@ def dispatch(request: HttpRequest, number: str, payload: s.DispatchIn) -> s.Work
     def act(user: User, order: WorkOrder) -> object:
         lead, *_ = _units([payload.lead])
         return wo.workorder_dispatch(
-            order=order, actor=user, lead=lead, assists=_units(payload.assists), instructions=payload.instructions,
-            now=now(), version=payload.version,
+            order=order,
+            actor=user,
+            lead=lead,
+            assists=_units(payload.assists),
+            instructions=payload.instructions,
+            now=now(),
+            version=payload.version,
         )
 
     return _act(request, number, act)
@@ -105,7 +129,9 @@ def escalate(request: HttpRequest, number: str, payload: s.CommentIn) -> s.WorkO
     return _act(
         request,
         number,
-        lambda u, o: wo.workorder_escalate(order=o, actor=u, comment=payload.comment, now=now(), version=payload.version),
+        lambda u, o: wo.workorder_escalate(
+            order=o, actor=u, comment=payload.comment, now=now(), version=payload.version
+        ),
     )
 
 
@@ -125,7 +151,9 @@ def sign(request: HttpRequest, number: str, payload: s.UnitActionIn) -> s.WorkOr
     return _act(
         request,
         number,
-        lambda u, o: wo.workorder_sign(order=o, actor=u, unit=unit_by_id(payload.unit), now=now(), version=payload.version),
+        lambda u, o: wo.workorder_sign(
+            order=o, actor=u, unit=unit_by_id(payload.unit), now=now(), version=payload.version
+        ),
     )
 
 
@@ -140,7 +168,12 @@ def return_(request: HttpRequest, number: str, payload: s.ReturnIn) -> s.WorkOrd
         request,
         number,
         lambda u, o: wo.workorder_return(
-            order=o, actor=u, reason=payload.reason, unit=unit_by_id(payload.unit), now=now(), version=payload.version
+            order=o,
+            actor=u,
+            reason=payload.reason,
+            unit=unit_by_id(payload.unit),
+            now=now(),
+            version=payload.version,
         ),
     )
 
@@ -167,13 +200,20 @@ def reject_return(request: HttpRequest, number: str, payload: s.ReasonCommentIn)
     )
 
 
-@router.post("/workorders/{number}/request_extension", response=RESPONSES, summary="Request an extension (延期申请)")
+@router.post(
+    "/workorders/{number}/request_extension", response=RESPONSES, summary="Request an extension (延期申请)"
+)
 def request_extension(request: HttpRequest, number: str, payload: s.ExtensionRequestIn) -> s.WorkOrderOut:
     return _act(
         request,
         number,
         lambda u, o: wo.workorder_request_extension(
-            order=o, actor=u, until=payload.until, reason=payload.reason, unit=unit_by_id(payload.unit), now=now(),
+            order=o,
+            actor=u,
+            until=payload.until,
+            reason=payload.reason,
+            unit=unit_by_id(payload.unit),
+            now=now(),
             version=payload.version,
         ),
     )
@@ -184,12 +224,18 @@ def request_extension(request: HttpRequest, number: str, payload: s.ExtensionReq
     response=RESPONSES,
     summary="Approve an extension request",
 )
-def approve_extension(request: HttpRequest, number: str, extension_id: int, payload: s.CommentIn) -> s.WorkOrderOut:
+def approve_extension(
+    request: HttpRequest, number: str, extension_id: Path[Id], payload: s.CommentIn
+) -> s.WorkOrderOut:
     return _act(
         request,
         number,
         lambda u, o: wo.workorder_decide_extension(
-            request=_extension(o, extension_id), actor=u, approve=True, comment=payload.comment, now=now(),
+            request=_extension(o, extension_id),
+            actor=u,
+            approve=True,
+            comment=payload.comment,
+            now=now(),
             version=payload.version,
         ),
     )
@@ -200,12 +246,18 @@ def approve_extension(request: HttpRequest, number: str, extension_id: int, payl
     response=RESPONSES,
     summary="Refuse an extension request",
 )
-def refuse_extension(request: HttpRequest, number: str, extension_id: int, payload: s.CommentIn) -> s.WorkOrderOut:
+def refuse_extension(
+    request: HttpRequest, number: str, extension_id: Path[Id], payload: s.CommentIn
+) -> s.WorkOrderOut:
     return _act(
         request,
         number,
         lambda u, o: wo.workorder_decide_extension(
-            request=_extension(o, extension_id), actor=u, approve=False, comment=payload.comment, now=now(),
+            request=_extension(o, extension_id),
+            actor=u,
+            approve=False,
+            comment=payload.comment,
+            now=now(),
             version=payload.version,
         ),
     )
@@ -217,19 +269,31 @@ def note(request: HttpRequest, number: str, payload: s.NoteIn) -> s.WorkOrderOut
         request,
         number,
         lambda u, o: wo.workorder_note(
-            order=o, actor=u, text=payload.text, public=payload.public, unit=unit_by_id(payload.unit), now=now(),
+            order=o,
+            actor=u,
+            text=payload.text,
+            public=payload.public,
+            unit=unit_by_id(payload.unit),
+            now=now(),
             version=payload.version,
         ),
     )
 
 
-@router.post("/workorders/{number}/contribute", response=RESPONSES, summary="Assisting contribution (协办意见)")
+@router.post(
+    "/workorders/{number}/contribute", response=RESPONSES, summary="Assisting contribution (协办意见)"
+)
 def contribute(request: HttpRequest, number: str, payload: s.TextIn) -> s.WorkOrderOut:
     return _act(
         request,
         number,
         lambda u, o: wo.workorder_contribute(
-            order=o, actor=u, text=payload.text, unit=unit_by_id(payload.unit), now=now(), version=payload.version
+            order=o,
+            actor=u,
+            text=payload.text,
+            unit=unit_by_id(payload.unit),
+            now=now(),
+            version=payload.version,
         ),
     )
 
@@ -240,7 +304,12 @@ def commit(request: HttpRequest, number: str, payload: s.CommitIn) -> s.WorkOrde
         request,
         number,
         lambda u, o: wo.workorder_commit(
-            order=o, actor=u, text=payload.text, until=payload.until, unit=unit_by_id(payload.unit), now=now(),
+            order=o,
+            actor=u,
+            text=payload.text,
+            until=payload.until,
+            unit=unit_by_id(payload.unit),
+            now=now(),
             version=payload.version,
         ),
     )
@@ -252,7 +321,12 @@ def reply(request: HttpRequest, number: str, payload: s.ReplyIn) -> s.WorkOrderO
         request,
         number,
         lambda u, o: wo.workorder_reply(
-            order=o, actor=u, text=payload.text, solved=payload.solved, unit=unit_by_id(payload.unit), now=now(),
+            order=o,
+            actor=u,
+            text=payload.text,
+            solved=payload.solved,
+            unit=unit_by_id(payload.unit),
+            now=now(),
             version=payload.version,
         ),
     )
@@ -286,8 +360,13 @@ def callback(request: HttpRequest, number: str, payload: s.CallbackIn) -> s.Work
         request,
         number,
         lambda u, o: wo.workorder_callback(
-            order=o, actor=u, satisfaction=payload.satisfaction, solved=payload.solved, comment=payload.comment,
-            now=now(), version=payload.version,
+            order=o,
+            actor=u,
+            satisfaction=payload.satisfaction,
+            solved=payload.solved,
+            comment=payload.comment,
+            now=now(),
+            version=payload.version,
         ),
     )
 
@@ -298,7 +377,12 @@ def close(request: HttpRequest, number: str, payload: s.CloseIn) -> s.WorkOrderO
         request,
         number,
         lambda u, o: wo.workorder_close(
-            order=o, actor=u, reason=payload.reason, comment=payload.comment, now=now(), version=payload.version
+            order=o,
+            actor=u,
+            reason=payload.reason,
+            comment=payload.comment,
+            now=now(),
+            version=payload.version,
         ),
     )
 
@@ -308,7 +392,9 @@ def reopen(request: HttpRequest, number: str, payload: s.CommentIn) -> s.WorkOrd
     return _act(
         request,
         number,
-        lambda u, o: wo.workorder_reopen(order=o, actor=u, comment=payload.comment, now=now(), version=payload.version),
+        lambda u, o: wo.workorder_reopen(
+            order=o, actor=u, comment=payload.comment, now=now(), version=payload.version
+        ),
     )
 
 
@@ -317,7 +403,9 @@ def remind(request: HttpRequest, number: str, payload: s.RemindIn) -> s.WorkOrde
     return _act(
         request,
         number,
-        lambda u, o: wo.workorder_remind(order=o, actor=u, comment=payload.comment, unit=unit_by_id(payload.unit), now=now()),
+        lambda u, o: wo.workorder_remind(
+            order=o, actor=u, comment=payload.comment, unit=unit_by_id(payload.unit), now=now()
+        ),
     )
 
 
@@ -327,7 +415,11 @@ def supervise(request: HttpRequest, number: str, payload: s.SuperviseIn) -> s.Wo
         request,
         number,
         lambda u, o: wo.workorder_supervise(
-            order=o, actor=u, comment=payload.comment, respond_by=payload.respond_by, unit=unit_by_id(payload.unit),
+            order=o,
+            actor=u,
+            comment=payload.comment,
+            respond_by=payload.respond_by,
+            unit=unit_by_id(payload.unit),
             now=now(),
         ),
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hotline.channels.services.partners import partner_for, partner_push
@@ -18,6 +18,7 @@ from hotline.directory.models import Division, Role, Unit, User
 from hotline.taxonomy.models import Category
 from hotline.tokens.api.cursors import MAX_LIMIT, keyset_page
 from hotline.tokens.api.errors import ERRORS, ErrorOut
+from hotline.tokens.api.params import Id
 from hotline.workorders import services as wo
 from hotline.workorders.models import WorkOrder
 from hotline.workorders.queues import order_events
@@ -125,15 +126,15 @@ def create_workorder(request: HttpRequest, payload: s.WorkOrderCreateIn) -> Stat
 
 
 class OrderQuery(Schema):
-    q: str = ""
+    q: str = Field("", max_length=100)
     status: list[str] = []
     open_only: bool = False
     channel: str = ""
     type: str = ""
     urgency: str = ""
-    category: int | None = None
-    division: int | None = None
-    unit: int | None = None
+    category: Id | None = None
+    division: Id | None = None
+    unit: Id | None = None
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
     external_id: str = ""
@@ -161,20 +162,26 @@ def list_workorders(request: HttpRequest, query: Query[OrderQuery]) -> s.WorkOrd
         external_id=query.external_id,
     )
     rows, cursor = keyset_page(
-        workorder_search(acting_user(request), filters), cursor=query.cursor, limit=query.limit,
+        workorder_search(acting_user(request), filters),
+        cursor=query.cursor,
+        limit=query.limit,
         time_field="received_at",
     )
     return s.WorkOrderPageOut(items=[render.summary(order) for order in rows], next_cursor=cursor)
 
 
-@router.get("/workorders/{number}", response={200: s.WorkOrderOut, ERRORS: ErrorOut}, summary="Read a work order")
+@router.get(
+    "/workorders/{number}", response={200: s.WorkOrderOut, ERRORS: ErrorOut}, summary="Read a work order"
+)
 def get_workorder(request: HttpRequest, number: str) -> s.WorkOrderOut:
     user = acting_user(request)
     return render.detail(user, workorder_for_user(user, number))
 
 
 @router.patch(
-    "/workorders/{number}", response={200: s.WorkOrderOut, ERRORS: ErrorOut}, summary="Correct an order's details"
+    "/workorders/{number}",
+    response={200: s.WorkOrderOut, ERRORS: ErrorOut},
+    summary="Correct an order's details",
 )
 def update_workorder(request: HttpRequest, number: str, payload: s.WorkOrderUpdateIn) -> s.WorkOrderOut:
     user = acting_user(request)
@@ -202,7 +209,9 @@ def update_workorder(request: HttpRequest, number: str, payload: s.WorkOrderUpda
 
 
 @router.get(
-    "/workorders/{number}/events", response={200: list[s.EventOut], ERRORS: ErrorOut}, summary="An order's history"
+    "/workorders/{number}/events",
+    response={200: list[s.EventOut], ERRORS: ErrorOut},
+    summary="An order's history",
 )
 def list_events(request: HttpRequest, number: str) -> list[s.EventOut]:
     order = workorder_for_user(acting_user(request), number)
@@ -230,14 +239,19 @@ def attach(
     number: str,
     files: File[list[UploadedFile]],
     public: Form[bool] = True,
-    version: Form[int | None] = None,
-    unit: Form[int | None] = None,
+    version: Form[Id | None] = None,
+    unit: Form[Id | None] = None,
 ) -> Status[list[s.AttachmentOut]]:
     user = acting_user(request)
     order = workorder_for_user(user, number)
     with transaction.atomic():
         attachments = wo.workorder_attach(
-            order=order, actor=user, files=list(files), now=now(), public=public, unit=unit_by_id(unit),
+            order=order,
+            actor=user,
+            files=list(files),
+            now=now(),
+            public=public,
+            unit=unit_by_id(unit),
             version=version,
         )
     return Status(201, [render.attachment(item) for item in attachments])
@@ -248,9 +262,11 @@ def attach(
     response={200: None, ERRORS: ErrorOut},
     summary="Download an attachment",
 )
-def download_attachment(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, number: str, attachment_id: Path[Id]) -> FileResponse:
     order = workorder_for_user(acting_user(request), number)
     item = order.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise NotFound(f"No attachment {attachment_id} on {number}.", code="attachment_not_found")
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type)
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.name, content_type=item.content_type
+    )

@@ -10,6 +10,7 @@ from hotline.core.errors import ValidationFailed
 from hotline.tokens.api.cursors import MAX_LIMIT, offset_page
 from hotline.tokens.api.errors import ERRORS, ErrorOut
 from hotline.workorders import queues
+from hotline.workorders.models import Assignment
 
 from . import render
 from . import schemas as s
@@ -50,9 +51,11 @@ def inbox_counts(request: HttpRequest) -> dict[str, int]:
     return queues.unit_inbox_counts(acting_user(request), now=now())
 
 
-def _assignment_page(rows: list[queues.Assignment], cursor: str | None) -> s.AssignmentPageOut:
+def _assignment_page(rows: list[Assignment], cursor: str | None) -> s.AssignmentPageOut:
     return s.AssignmentPageOut(
-        items=[s.AssignmentRowOut(assignment=render.assignment(a), order=render.summary(a.order)) for a in rows],
+        items=[
+            s.AssignmentRowOut(assignment=render.assignment(a), order=render.summary(a.order)) for a in rows
+        ],
         next_cursor=cursor,
     )
 
@@ -69,7 +72,9 @@ def inbox_tab(request: HttpRequest, tab: str, query: Query[PageQuery]) -> s.Assi
 
 
 @router.get(
-    "/queues/extensions", response={200: list[s.ExtensionOut], ERRORS: ErrorOut}, summary="Pending extension requests"
+    "/queues/extensions",
+    response={200: list[s.ExtensionOut], ERRORS: ErrorOut},
+    summary="Pending extension requests",
 )
 def extensions(request: HttpRequest) -> list[s.ExtensionOut]:
     return [render.extension(item) for item in queues.pending_extensions(acting_user(request))[:MAX_LIMIT]]
@@ -95,7 +100,9 @@ def supervision_assignments(request: HttpRequest, name: str, query: Query[PageQu
             f"Unknown list {name!r}.", code="invalid_queue", details={"allowed": sorted(_ASSIGNMENT_LISTS)}
         )
     rows, cursor = offset_page(
-        select(acting_user(request), now=now()).select_related("order__channel", "order__category", "order__division"),
+        select(acting_user(request), now=now()).select_related(
+            "order__channel", "order__category", "order__division"
+        ),
         cursor=query.cursor,
         limit=_limit(query),
     )
@@ -116,7 +123,9 @@ def returned_orders(request: HttpRequest, name: str, query: Query[PageQuery]) ->
         orders = queues.passed_between_units(user)
     else:
         raise ValidationFailed(
-            f"Unknown list {name!r}.", code="invalid_queue", details={"allowed": ["between_units", "repeatedly"]}
+            f"Unknown list {name!r}.",
+            code="invalid_queue",
+            details={"allowed": ["between_units", "repeatedly"]},
         )
     rows, cursor = offset_page(orders, cursor=query.cursor, limit=_limit(query))
     return s.ReturnedPageOut(

@@ -81,7 +81,9 @@ def detail(user: User, order: WorkOrder) -> s.WorkOrderOut:
         external_id=order.external_id,
         source_system=order.source_system,
         answer=order.answer,
-        rejection_reason=order.rejection_reason.code if order.rejection_reason_id and order.rejection_reason else "",
+        rejection_reason=order.rejection_reason.code
+        if order.rejection_reason_id and order.rejection_reason
+        else "",
         master=order.master.number if order.master_id and order.master else None,
         satisfaction=order.satisfaction,
         solved=order.solved,

@@ -8,8 +8,12 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-Version = Field(None, ge=1, description="the order's version as last read; a stale version answers 409")
-UnitChoice = Field(None, ge=1, description="the unit you act for, when you may act for several")
+from hotline.tokens.api.params import MAX_ID, Id
+
+Version = Field(
+    None, ge=1, le=MAX_ID, description="the order's version as last read; a stale version answers 409"
+)
+UnitChoice = Field(None, ge=1, le=MAX_ID, description="the unit you act for, when you may act for several")
 Text = Field(..., min_length=1, max_length=5000)
 
 
@@ -27,16 +31,20 @@ class CallerIn(Schema):
 class WorkOrderCreateIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     content: str = Field(..., min_length=1, max_length=10000)
-    channel: str = Field(..., min_length=1, max_length=32, description="a channel code, e.g. phone, app, partner")
+    channel: str = Field(
+        ..., min_length=1, max_length=32, description="a channel code, e.g. phone, app, partner"
+    )
     type: str = Field(..., min_length=1, max_length=16, description="consult, help, complaint, report, ...")
-    caller: CallerIn = Field(default_factory=CallerIn)
+    caller: CallerIn = Field(default_factory=lambda: CallerIn.model_validate({}))
     location: str = Field("", max_length=300, description="where the matter is, in words")
-    category: int | None = Field(None, ge=1, description="category id")
-    division: int | None = Field(None, ge=1, description="division id")
+    category: int | None = Field(None, ge=1, le=MAX_ID, description="category id")
+    division: int | None = Field(None, ge=1, le=MAX_ID, description="division id")
     urgency: str = Field("normal", max_length=16)
     hotline_number: str = Field("12345", max_length=20, description="the number dialled (a merged hotline)")
     external_id: str = Field(
-        "", max_length=64, description="a partner system's own reference; a partner's push is idempotent by it"
+        "",
+        max_length=64,
+        description="a partner system's own reference; a partner's push is idempotent by it",
     )
     publish_consent: bool = True
     accept: bool = Field(True, description="staff: accept at once (False leaves it in the intake queue)")
@@ -50,9 +58,9 @@ class WorkOrderUpdateIn(Schema):
     comment: str = Field("", max_length=2000)
     title: str | None = Field(None, min_length=1, max_length=200)
     type: str | None = Field(None, max_length=16)
-    category: int | None = Field(None, ge=1)
+    category: int | None = Field(None, ge=1, le=MAX_ID)
     urgency: str | None = Field(None, max_length=16)
-    division: int | None = Field(None, ge=1)
+    division: int | None = Field(None, ge=1, le=MAX_ID)
     location: str | None = Field(None, max_length=300)
     publish_consent: bool | None = None
 
@@ -86,8 +94,8 @@ class MergeIn(VersionIn):
 
 
 class DispatchIn(VersionIn):
-    lead: int = Field(..., ge=1, description="lead unit id")
-    assists: list[int] = Field(default_factory=list, max_length=20, description="assisting unit ids")
+    lead: int = Field(..., ge=1, le=MAX_ID, description="lead unit id")
+    assists: list[Id] = Field(default_factory=list, max_length=20, description="assisting unit ids")
     instructions: str = Field("", max_length=5000)
 
 
@@ -137,13 +145,13 @@ class CloseIn(VersionIn):
 
 class RemindIn(Schema):
     comment: str = Field("", max_length=5000)
-    unit: int | None = Field(None, ge=1)
+    unit: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class SuperviseIn(Schema):
     comment: str = Text
     respond_by: dt.datetime | None = None
-    unit: int | None = Field(None, ge=1)
+    unit: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 # --------------------------------------------------------------------------------------------- outputs

@@ -1,10 +1,10 @@
 """``hotline router train|eval|export|list|activate``: the category model from the command line.
 
-    hotline router train --input FILE [--text-col title --text-col content] [--label-col label] [--no-activate]
-    hotline router eval --input FILE [--text-col ...] [--label-col ...] [--json]
-    hotline router export --month 2026-11 --output FILE.csv|.xlsx
-    hotline router list
-    hotline router activate ID
+hotline router train --input FILE [--text-col title --text-col content] [--label-col label] [--no-activate]
+hotline router eval --input FILE [--text-col ...] [--label-col ...] [--json]
+hotline router export --month 2026-11 --output FILE.csv|.xlsx
+hotline router list
+hotline router activate ID
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hotline.core.clock import local_tz, now
+from hotline.core.clock import local_tz, localtime, now
 from hotline.core.errors import ApplicationError
 from hotline.core.tables import read_table
 from hotline.directory.models import Role, User
@@ -33,10 +33,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        for name, text in (("train", "train, validate and store a model version"), ("eval", "evaluate the active model")):
+        for name, text in (
+            ("train", "train, validate and store a model version"),
+            ("eval", "evaluate the active model"),
+        ):
             command = sub.add_parser(name, help=text)
             command.add_argument("--input", required=True, help="CSV or XLSX file")
-            command.add_argument("--text-col", action="append", dest="text_cols", help="text column (repeatable)")
+            command.add_argument(
+                "--text-col", action="append", dest="text_cols", help="text column (repeatable)"
+            )
             command.add_argument("--label-col", default=DEFAULT_LABEL_COLUMN)
             if name == "train":
                 command.add_argument("--no-activate", action="store_true", help="store without activating")
@@ -94,8 +99,12 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(metrics, ensure_ascii=False))
             return
-        self.stdout.write(f"model {metrics['model']['id']} “{metrics['model']['name']}” on {metrics['n']} texts")
-        self.stdout.write(f"accuracy {metrics['accuracy']:.4f}   macro-F1 {metrics['macro_f1']:.4f}   ECE {metrics['ece']:.4f}")
+        self.stdout.write(
+            f"model {metrics['model']['id']} “{metrics['model']['name']}” on {metrics['n']} texts"
+        )
+        self.stdout.write(
+            f"accuracy {metrics['accuracy']:.4f}   macro-F1 {metrics['macro_f1']:.4f}   ECE {metrics['ece']:.4f}"
+        )
         width = max(len(label) for label in metrics["labels"]) + 2
         self.stdout.write(f"{'label':<{width}}precision  recall     f1  support")
         for label, row in metrics["per_class"].items():
@@ -128,7 +137,7 @@ class Command(BaseCommand):
         for version in ModelVersion.objects.defer("weights"):
             flag = "*" if version.active else " "
             self.stdout.write(
-                f"{flag} {version.pk:>4}  {version.created_at:%Y-%m-%d %H:%M}  macro-F1 "
+                f"{flag} {version.pk:>4}  {localtime(version.created_at):%Y-%m-%d %H:%M}  macro-F1 "
                 f"{version.metrics.get('macro_f1', 0):.4f}  {len(version.labels)} labels  {version.name}"
             )
 

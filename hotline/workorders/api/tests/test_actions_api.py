@@ -7,7 +7,9 @@ from hotline.workorders.models import Event, ExtensionRequest, WorkOrder
 pytestmark = pytest.mark.django_db
 
 
-def test_a_whole_lifecycle_through_the_action_paths(make_order, dispatcher, unit_handler, agent, city, api_as):
+def test_a_whole_lifecycle_through_the_action_paths(
+    make_order, dispatcher, unit_handler, agent, city, api_as
+):
     order = make_order()
     center, unit = api_as(dispatcher), api_as(unit_handler)
     path = f"workorders/{order.number}"
@@ -17,12 +19,16 @@ def test_a_whole_lifecycle_through_the_action_paths(make_order, dispatcher, unit
         assert response.status_code == 200, (action, response.content)
         return response.json()
 
-    state = act(center, "dispatch", {"lead": city.water.pk, "version": order.version, "instructions": "请核实"})
+    state = act(
+        center, "dispatch", {"lead": city.water.pk, "version": order.version, "instructions": "请核实"}
+    )
     assert state["status"] == "dispatched" and state["assignments"][0]["unit"]["code"] == "D01"
     state = act(unit, "sign", {"version": state["version"]})
     assert state["status"] == "in_progress"
     due = dt.datetime.fromisoformat(state["assignments"][0]["due_at"])
-    act(unit, "request_extension", {"until": (due + dt.timedelta(days=3)).isoformat(), "reason": "需协调施工"})
+    act(
+        unit, "request_extension", {"until": (due + dt.timedelta(days=3)).isoformat(), "reason": "需协调施工"}
+    )
     extension = ExtensionRequest.objects.get()
     queue = center.get("queues/extensions").json()
     assert [item["id"] for item in queue] == [extension.pk]
@@ -36,8 +42,16 @@ def test_a_whole_lifecycle_through_the_action_paths(make_order, dispatcher, unit
     assert state["status"] == "closed" and state["satisfaction"] == "satisfied"
     actions = [item["action"] for item in center.get(f"{path}/events").json()]
     assert actions == [
-        "intake", "accept", "dispatch", "sign", "request_extension", "approve_extension", "note", "reply",
-        "accept_reply", "callback",
+        "intake",
+        "accept",
+        "dispatch",
+        "sign",
+        "request_extension",
+        "approve_extension",
+        "note",
+        "reply",
+        "accept_reply",
+        "callback",
     ]
 
 
@@ -46,13 +60,19 @@ def test_stale_version_answers_409_and_changes_nothing(make_order, dispatcher, c
     client = api_as(dispatcher)
     first = client.post(f"workorders/{order.number}/escalate", {"version": order.version, "comment": "请示"})
     assert first.status_code == 200
-    second = client.post(f"workorders/{order.number}/dispatch", {"version": order.version, "lead": city.water.pk})
+    second = client.post(
+        f"workorders/{order.number}/dispatch", {"version": order.version, "lead": city.water.pk}
+    )
     assert second.status_code == 409
-    assert second.json()["code"] == "stale_version" and second.json()["details"]["current"] == order.version + 1
+    assert (
+        second.json()["code"] == "stale_version" and second.json()["details"]["current"] == order.version + 1
+    )
     assert WorkOrder.objects.get(pk=order.pk).status == "awaiting_instruction"
 
 
-def test_return_review_and_the_gate_on_actions(make_order, dispatcher, unit_handler, other_handler, city, api_as):
+def test_return_review_and_the_gate_on_actions(
+    make_order, dispatcher, unit_handler, other_handler, city, api_as
+):
     order = make_order()
     center = api_as(dispatcher)
     center.post(f"workorders/{order.number}/dispatch", {"lead": city.water.pk})
@@ -72,7 +92,9 @@ def test_wrong_transition_and_role(make_order, agent, unit_handler, city, api_as
     order = make_order()
     response = api_as(agent).post(f"workorders/{order.number}/dispatch", {"lead": city.water.pk})
     assert response.status_code == 403 and response.json()["code"] == "action_not_permitted"
-    response = api_as(agent).post(f"workorders/{order.number}/callback", {"satisfaction": "satisfied", "solved": True})
+    response = api_as(agent).post(
+        f"workorders/{order.number}/callback", {"satisfaction": "satisfied", "solved": True}
+    )
     assert response.status_code == 409 and response.json()["code"] == "transition_not_allowed"
     assert Event.objects.filter(order=order).count() == 2
 
@@ -88,7 +110,9 @@ def test_direct_answer_reject_and_merge(make_order, agent, api_as):
     assert merged.json()["status"] == "merged" and merged.json()["master"] == second.number
 
 
-def test_queues(make_order, agent, dispatcher, unit_handler, city, now, api_as, django_assert_max_num_queries):
+def test_queues(
+    make_order, agent, dispatcher, unit_handler, city, now, api_as, django_assert_max_num_queries
+):
     for _ in range(3):
         make_order()
     make_order(accept=False)

@@ -25,7 +25,9 @@ def test_bad_input_gets_the_error_shape_and_changes_nothing(agent, api_as, order
     assert missing.json()["details"]["errors"][0]["loc"][-1] == "title"
     wrong = client.post("workorders", {**order_body, "channel": "pigeon"})
     assert wrong.status_code == 400 and wrong.json() == {
-        "code": "invalid_channel", "message": "Unknown channel 'pigeon'.", "details": {}
+        "code": "invalid_channel",
+        "message": "Unknown channel 'pigeon'.",
+        "details": {},
     }
     assert not WorkOrder.objects.exists()
 
@@ -58,7 +60,11 @@ def test_detail_goes_through_the_gate_and_masks_the_caller(
     wo.workorder_dispatch(order=order, actor=dispatcher, lead=city.water, now=now)
     center = api_as(agent).get(f"workorders/{order.number}").json()
     assert center["caller"] == {
-        "name": "张三", "phone": "13812345678", "company": "", "confidential": False, "anonymous": False,
+        "name": "张三",
+        "phone": "13812345678",
+        "company": "",
+        "confidential": False,
+        "anonymous": False,
         "hidden": False,
     }
     unit = api_as(unit_handler).get(f"workorders/{order.number}").json()
@@ -102,7 +108,9 @@ def test_list_filters_and_cursor_pagination(make_order, agent, now, api_as, djan
 
 def test_patch_corrects_only_what_is_sent(make_order, agent, api_as):
     order = make_order()
-    response = api_as(agent).patch(f"workorders/{order.number}", {"urgency": "urgent", "version": order.version})
+    response = api_as(agent).patch(
+        f"workorders/{order.number}", {"urgency": "urgent", "version": order.version}
+    )
     assert response.status_code == 200, response.content
     order.refresh_from_db()
     assert order.urgency == "urgent" and order.title == "小区停水三天无人处理"

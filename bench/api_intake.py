@@ -1,0 +1,374 @@
+"""API intake benchmark: concurrent clients create orders through ``POST /api/v1/workorders`` against the
+production server setup (gunicorn, several workers, ``config.settings.production``) over loopback.
+
+    .venv/bin/python bench/api_intake.py [--backend sqlite|postgres|both] [--seconds 20] [--rate 150]
+                                         [--clients 16] [--workers 4] [--port 8040]
+
+For each backend: a fresh database (a temporary SQLite file; the database `h4_bench` on the PostgreSQL at
+$BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/h4_bench), migrated, with a center,
+an agent and its API token. Then, against `hotline serve`'s gunicorn command line:
+  1. sustained: --clients concurrent keep-alive clients create orders as fast as they can for --seconds;
+  2. fixed load: requests are sent at --rate per second (open loop, on a schedule) for --seconds; the
+     latency of each is measured from its scheduled time, so queueing counts;
+  3. raw limit: the same rows (sequence upsert, the order, its two events) inserted by plain SQL, one
+     transaction per order, from as many connections as the server has workers, for --seconds.
+Every request carries an Idempotency-Key; 5 % of them are sent again after their answer (a client
+that lost the answer) and a request that times out is retried with the same key. At the end the run
+counts orders per key: lost (acknowledged but missing) and duplicated (more than one order) must be 0.
+Figures only: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+RETRY_SHARE = 0.05
+
+
+def body_for(key: str) -> bytes:
+    return json.dumps(
+        {
+            "title": f"bench {key}",
+            "content": "东湖街道幸福里小区自周一起停水，物业称管网维修，至今未恢复，请尽快处理。",
+            "channel": "phone",
+            "type": "complaint",
+            "caller": {"name": "张三", "phone": "13812341234", "confidential": False},
+            "location": "东湖区幸福里小区",
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+class Client:
+    """One keep-alive HTTP connection that retries with the same key on a timeout or a dropped link."""
+
+    def __init__(self, port: int, token: str):
+        self.port, self.token = port, token
+        self.conn: http.client.HTTPConnection | None = None
+
+    def post(self, key: str) -> int:
+        body = body_for(key)
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+        }
+        for attempt in range(5):
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                self.conn.request("POST", "/api/v1/workorders", body, headers)
+                response = self.conn.getresponse()
+                response.read()
+                if response.status >= 500 and attempt < 4:
+                    continue
+                return response.status
+            except (OSError, http.client.HTTPException):
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                time.sleep(0.05 * (attempt + 1))
+        return 0
+
+
+def closed_loop(args: tuple[int, str, float, int, str]) -> dict[str, Any]:
+    port, token, seconds, seed, run = args
+    rng = random.Random(seed)
+    client = Client(port, token)
+    end = time.monotonic() + seconds
+    latencies, acked, statuses = [], [], {}
+    n = 0
+    while time.monotonic() < end:
+        key = f"{run}-c{seed}-{n}"
+        n += 1
+        started = time.perf_counter()
+        status = client.post(key)
+        latencies.append(time.perf_counter() - started)
+        statuses[status] = statuses.get(status, 0) + 1
+        if status in (200, 201):
+            acked.append(key)
+            if rng.random() < RETRY_SHARE:  # the answer was "lost": send it again
+                again = client.post(key)
+                statuses[again + 1000] = statuses.get(again + 1000, 0) + 1
+    return {"latencies": latencies, "acked": acked, "statuses": statuses}
+
+
+def open_loop(args: tuple[int, str, list[float], int, str]) -> dict[str, Any]:
+    """Send at the scheduled instants (relative to a shared start); latency counts from the schedule."""
+    port, token, schedule, seed, run = args
+    rng = random.Random(seed)
+    client = Client(port, token)
+    latencies, acked, statuses = [], [], {}
+    for index, at in enumerate(schedule):
+        delay = at - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        key = f"{run}-o{seed}-{index}"
+        status = client.post(key)
+        latencies.append(time.time() - at)
+        statuses[status] = statuses.get(status, 0) + 1
+        if status in (200, 201):
+            acked.append(key)
+            if rng.random() < RETRY_SHARE:
+                again = client.post(key)
+                statuses[again + 1000] = statuses.get(again + 1000, 0) + 1
+    return {"latencies": latencies, "acked": acked, "statuses": statuses}
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+# ------------------------------------------------------------------------------------------ one backend
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def prepare(env: dict[str, str]) -> str:
+    """Migrate and create the agent and its token; returns the raw token."""
+    script = """
+from hotline.directory.models import Role, Unit, User
+from hotline.taxonomy.models import Category
+from hotline.tokens.services import token_create
+from hotline.core.clock import now
+center = Unit.objects.add_root(instance=Unit(code="C", name="中心", kind=Unit.Kind.CENTER))
+agent = User.objects.create_user("bench_agent", role=Role.AGENT, unit=center)
+Category.objects.add_root(instance=Category(code="01", name="城乡建设"))
+print(token_create(user=agent, name="bench", now=now())[1])
+"""
+    subprocess.run([PYTHON, "-m", "hotline.cli", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [PYTHON, "-m", "hotline.cli", "shell", "-c", script], env=env, check=True, cwd=ROOT, capture_output=True
+    )
+    return out.stdout.decode().strip().splitlines()[-1]
+
+
+def raw_worker(args: tuple[str, str, float, int]) -> int:
+    """Plain SQL: the rows one intake writes (sequence upsert, order, two events), one transaction each."""
+    engine, url, seconds, worker = args
+    now_sql = "2026-12-01 09:00:00+08:00"
+    if engine == "postgres":
+        import psycopg
+
+        conn = psycopg.connect(url, autocommit=False)
+        param = "%s"
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(url, timeout=20, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        param = "?"
+    p = param
+    cur = conn.cursor()
+    channel_id = cur.execute("SELECT id FROM taxonomy_channel WHERE code = 'phone'").fetchone()[0]  # type: ignore[union-attr]
+    done = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if engine == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        cur.execute(
+            f"INSERT INTO workorders_ordersequence (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
+            "SET last = workorders_ordersequence.last + 1 RETURNING last",
+            ["2099-01-01"],
+        )
+        last = cur.fetchone()[0]  # type: ignore[index]
+        number = f"2099{worker:02d}{last:08d}"
+        cur.execute(
+            "INSERT INTO workorders_workorder (number, status, version, last_event_seq, channel_id, hotline_number, "
+            "external_id, source_system, caller_name, caller_phone, caller_company, confidential, anonymous, "
+            "publish_consent, request_type, title, content, location_text, urgency, received_at, "
+            "dispatch_due_at, progress_due_at, reopen_count, query_code, satisfaction, answer) VALUES "
+            f"({', '.join([p] * 26)}) RETURNING id",
+            [number, "awaiting_dispatch", 2, 2, channel_id, "12345", "", "", "张三", "13812341234", "", False,
+             False, True, "complaint", "raw", "东湖街道幸福里小区自周一起停水", "东湖区幸福里小区", "normal",
+             now_sql, now_sql, now_sql, 0, "ABCDEF", "", ""],
+        )
+        order_id = cur.fetchone()[0]  # type: ignore[index]
+        for seq, (action, source, target) in enumerate(
+            [("intake", "", "received"), ("accept", "received", "awaiting_dispatch")], start=1
+        ):
+            cur.execute(
+                "INSERT INTO workorders_event (order_id, seq, action, at, from_status, to_status, reason, comment, "
+                f"data) VALUES ({', '.join([p] * 9)})",
+                [order_id, seq, action, now_sql, source, target, "", "", "{}"],
+            )
+        if engine == "sqlite":
+            cur.execute("COMMIT")
+        else:
+            conn.commit()
+        done += 1
+    conn.close()
+    return done
+
+
+def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-api-{name}-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "HOTLINE_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+        "HOTLINE_HTTPS": "0",
+        "HOTLINE_VAR_DIR": str(workdir),
+        "HOTLINE_LOG_LEVEL": "WARNING",
+        "HOTLINE_DB_CONN_MAX_AGE": "600",
+    }
+    if name == "postgres":
+        import psycopg
+
+        url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/h4_bench")
+        admin_url = url.rsplit("/", 1)[0] + "/postgres"
+        db = url.rsplit("/", 1)[1]
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
+            conn.execute(f'CREATE DATABASE "{db}"')
+        env["DATABASE_URL"] = url
+        raw_target = url
+    else:
+        path = workdir / "bench.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+        raw_target = str(path)
+    redis = None
+    if opts.redis:
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(opts.port + 1), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        env["HOTLINE_REDIS_URL"] = f"redis://127.0.0.1:{opts.port + 1}/0"
+        wait_for_port(opts.port + 1, redis)
+    token = prepare(env)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{opts.port}",
+         "--workers", str(opts.workers), "--threads", "2", "--access-logfile", "-", "--timeout", "60"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(workdir / "server.log", "wb"),
+        start_new_session=True,
+    )
+    run = uuid.uuid4().hex[:8]
+    try:
+        wait_for_port(opts.port, server)
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(opts.clients) as pool:
+            pool.map(closed_loop, [(opts.port, token, 2.0, 1000 + i, run + "w") for i in range(opts.clients)])
+            started = time.monotonic()
+            closed = pool.map(closed_loop, [(opts.port, token, opts.seconds, i, run) for i in range(opts.clients)])
+            closed_elapsed = time.monotonic() - started
+            total = int(opts.rate * opts.seconds)
+            start_at = time.time() + 1.0
+            schedule = [start_at + i / opts.rate for i in range(total)]
+            lanes = opts.clients
+            opened = pool.map(
+                open_loop, [(opts.port, token, schedule[i::lanes], 100 + i, run) for i in range(lanes)]
+            )
+        with ctx.Pool(opts.workers) as pool:
+            raw_counts = pool.map(raw_worker, [(name, raw_target, opts.seconds, i) for i in range(opts.workers)])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=10)
+    acked = [key for part in closed + opened for key in part["acked"]]
+    counted = count_orders(env, run)
+    statuses: dict[int, int] = {}
+    for part in closed + opened:
+        for code, n in part["statuses"].items():
+            statuses[int(code)] = statuses.get(int(code), 0) + n
+    sustained = sum(len(p["acked"]) for p in closed) / closed_elapsed
+    closed_lat = [x for p in closed for x in p["latencies"]]
+    open_lat = [x for p in opened for x in p["latencies"]]
+    result = {
+        "backend": name,
+        "queue": "redis" if opts.redis else "sqlite",
+        "sustained_creates_per_s": round(sustained, 1),
+        "sustained_p50_ms": round(percentile(closed_lat, 0.5) * 1000, 1),
+        "sustained_p99_ms": round(percentile(closed_lat, 0.99) * 1000, 1),
+        "fixed_rate_per_s": opts.rate,
+        "fixed_sent": len(open_lat),
+        "fixed_p50_ms": round(percentile(open_lat, 0.5) * 1000, 1),
+        "fixed_p99_ms": round(percentile(open_lat, 0.99) * 1000, 1),
+        "fixed_mean_ms": round(statistics.fmean(open_lat) * 1000, 1) if open_lat else None,
+        "raw_sql_orders_per_s": round(sum(raw_counts) / opts.seconds, 1),
+        "acknowledged": len(acked),
+        "lost": sum(1 for key in acked if counted.get(key, 0) == 0),
+        "duplicated": sum(1 for n in counted.values() if n > 1),
+        "statuses": statuses,
+    }
+    result["overhead_ratio"] = round(result["raw_sql_orders_per_s"] / max(sustained, 0.1), 1)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
+def count_orders(env: dict[str, str], run: str) -> dict[str, int]:
+    script = f"""
+import json
+from django.db.models import Count
+from hotline.workorders.models import WorkOrder
+rows = WorkOrder.objects.filter(title__startswith="bench {run}").values("title").annotate(n=Count("pk"))
+print(json.dumps({{r["title"][6:]: r["n"] for r in rows}}))
+"""
+    out = subprocess.run(
+        [PYTHON, "-m", "hotline.cli", "shell", "-c", script], env=env, check=True, cwd=ROOT, capture_output=True
+    )
+    return dict(json.loads(out.stdout.decode().strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=150)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8040)
+    parser.add_argument(
+        "--queue", choices=["redis", "sqlite"], default="redis",
+        help="the worker queue and cache: Redis (HOTLINE_REDIS_URL; a redis-server on --port+1 is started) "
+        "or the default SQLite file under var/",
+    )
+    opts = parser.parse_args()
+    opts.redis = opts.queue == "redis"
+    backends = ["postgres", "sqlite"] if opts.backend == "both" else [opts.backend]
+    print(
+        f"machine: {os.cpu_count()} cores; gunicorn {opts.workers} workers × 2 threads; {opts.clients} clients; "
+        f"queue {opts.queue}"
+    )
+    for name in backends:
+        result = run_backend(name, opts)
+        print(json.dumps(result, ensure_ascii=False))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

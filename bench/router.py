@@ -1,0 +1,178 @@
+"""Category model benchmark: stratified k-fold cross-validation of the product's own training code on real
+citizen messages (TipDM 2020, 7 first-level classes).
+
+    .venv/bin/python bench/router.py [--input ../shared/data/tipdm2020/messages_labeled_train.csv]
+                                     [--folds 5] [--seed 0] [--latency 500] [--json]
+
+For each fold it trains exactly what ``hotline router train`` trains (features, linear SVM, and the
+softmax temperature fitted on an inner 3-fold split of the training part only), stores and reloads the
+weights the way the product does (npz, no pickle), and predicts the held-out part one order at a time.
+It prints macro-F1 and accuracy (mean ± standard deviation over the folds), precision at 60 % and 80 %
+coverage (the most confident share), calibration error, the time to fit one model, the time of a full
+``router train`` on all the data (5-fold validation + calibration + final fit), prediction latency p50/p99
+per order (segmentation included), and the process's peak memory. Figures only: nothing passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_INPUT = ROOT.parent / "shared" / "data" / "tipdm2020" / "messages_labeled_train.csv"
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")  # in-memory database
+    import django
+
+    django.setup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--input", default=str(DEFAULT_INPUT))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--latency", type=int, default=500, help="held-out orders timed one by one per fold")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    setup_django()
+
+    from sklearn.model_selection import StratifiedKFold
+
+    from hotline.core.tables import read_table
+    from hotline.routing.classifier.features import prepare
+    from hotline.routing.classifier.metrics import expected_calibration_error, precision_at_coverage
+    from hotline.routing.classifier.runtime import Predictor
+    from hotline.routing.classifier.store import dumps, loads
+    from hotline.routing.classifier.training import DEFAULT_PARAMS, train
+    from hotline.routing.services.models import examples_from_rows
+    from hotline.text.segment import tokens
+
+    rows = read_table(args.input)
+    examples = examples_from_rows(rows)
+    texts, labels = examples.texts, np.array(examples.labels)
+    started, cpu = time.perf_counter(), time.process_time()
+    docs = [prepare(title, content, tokens) for title, content in texts]
+    prepare_seconds = time.perf_counter() - started
+    prepare_cpu = time.process_time() - cpu
+    print(
+        f"{len(texts)} messages, {len(set(labels))} classes; segmentation and cleaning {prepare_seconds:.1f} s"
+    )
+
+    splitter = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
+    f1s, accs, p60, p80, eces, fit_seconds, fit_cpu, latencies, cpu_latencies = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    from sklearn.metrics import accuracy_score, f1_score
+
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(np.zeros(len(labels)), labels), start=1):
+        started, cpu = time.perf_counter(), time.process_time()
+        model = train([docs[i] for i in train_idx], labels[train_idx].tolist(), {"folds": 3})
+        fit_seconds.append(time.perf_counter() - started)
+        fit_cpu.append(time.process_time() - cpu)
+        predictor = Predictor(loads(dumps(model)), tokenize=tokens)
+        predicted, confidence = [], []
+        for n, i in enumerate(test_idx):
+            title, content = texts[i]
+            begin, cpu = time.perf_counter(), time.thread_time()
+            prediction = predictor.predict(title, content)
+            if n < args.latency:
+                latencies.append((time.perf_counter() - begin) * 1000)
+                cpu_latencies.append((time.thread_time() - cpu) * 1000)
+            predicted.append(prediction.label)
+            confidence.append(prediction.confidence)
+        truth = labels[test_idx]
+        correct = (np.array(predicted) == truth).astype(float)
+        conf = np.array(confidence)
+        f1s.append(f1_score(truth, predicted, average="macro"))
+        accs.append(accuracy_score(truth, predicted))
+        p60.append(precision_at_coverage(correct, conf, 0.6)[0])
+        p80.append(precision_at_coverage(correct, conf, 0.8)[0])
+        eces.append(expected_calibration_error(correct, conf))
+        print(
+            f"fold {fold}: macro-F1 {f1s[-1]:.4f}  accuracy {accs[-1]:.4f}  P@60% {p60[-1]:.4f}  "
+            f"P@80% {p80[-1]:.4f}  ECE {eces[-1]:.4f}  train {fit_seconds[-1]:.1f} s",
+            flush=True,
+        )
+
+    started, cpu = time.perf_counter(), time.process_time()
+    full = train(docs, labels.tolist(), dict(DEFAULT_PARAMS))
+    full_seconds = time.perf_counter() - started + prepare_seconds
+    full_cpu = time.process_time() - cpu
+    size = len(dumps(full))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def spread(values: list[float]) -> str:
+        return f"{statistics.mean(values):.4f} ± {statistics.pstdev(values):.4f}"
+
+    result = {
+        "messages": len(texts),
+        "folds": args.folds,
+        "macro_f1": [round(v, 4) for v in f1s],
+        "macro_f1_mean": round(statistics.mean(f1s), 4),
+        "macro_f1_std": round(statistics.pstdev(f1s), 4),
+        "accuracy_mean": round(statistics.mean(accs), 4),
+        "accuracy_std": round(statistics.pstdev(accs), 4),
+        "precision_at_60": round(statistics.mean(p60), 4),
+        "precision_at_80": round(statistics.mean(p80), 4),
+        "ece": round(statistics.mean(eces), 4),
+        "fold_train_seconds_mean": round(statistics.mean(fit_seconds), 1),
+        "fold_train_cpu_seconds_mean": round(statistics.mean(fit_cpu), 1),
+        "router_train_seconds": round(full_seconds, 1),
+        "router_train_cpu_seconds": round(full_cpu + prepare_cpu, 1),
+        "latency_ms_p50": round(float(np.percentile(latencies, 50)), 2),
+        "latency_ms_p99": round(float(np.percentile(latencies, 99)), 2),
+        "cpu_ms_p50": round(float(np.percentile(cpu_latencies, 50)), 2),
+        "cpu_ms_p99": round(float(np.percentile(cpu_latencies, 99)), 2),
+        "load_average": os.getloadavg()[0],
+        "model_bytes": size,
+        "features": full.summary["features"],
+        "peak_memory_mb": round(peak_mb, 1),
+    }
+    print()
+    print(f"macro-F1           {spread(f1s)}   (per fold {', '.join(f'{v:.4f}' for v in f1s)})")
+    print(f"accuracy           {spread(accs)}")
+    print(f"precision @ 60 %   {spread(p60)}")
+    print(f"precision @ 80 %   {spread(p80)}")
+    print(f"calibration (ECE)  {spread(eces)}")
+    print(
+        f"training           {statistics.mean(fit_seconds):.1f} s wall / {statistics.mean(fit_cpu):.1f} s CPU per fold "
+        f"model (with its inner calibration); full `router train` on all {len(texts)}: {full_seconds:.1f} s wall / "
+        f"{full_cpu + prepare_cpu:.1f} s CPU (segmentation, 5-fold validation, calibration, final fit)"
+    )
+    print(
+        f"prediction         p50 {result['latency_ms_p50']:.2f} ms, p99 {result['latency_ms_p99']:.2f} ms wall; "
+        f"p50 {result['cpu_ms_p50']:.2f} ms, p99 {result['cpu_ms_p99']:.2f} ms CPU per order"
+    )
+    print(
+        f"machine load       {os.getloadavg()[0]:.1f} (1-minute load average on {os.cpu_count()} cores at the end)"
+    )
+    print(f"model              {size / 1e6:.1f} MB stored, {full.summary['features']} features")
+    print(f"peak memory        {peak_mb:.0f} MB (whole process)")
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Callbacks from outside systems: the SMS gateway, the call-center platform, WeChat. No session: each
+proves who it is (an HMAC signature, WeChat's signature) and is rate limited per address."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+from wechatpy import create_reply, parse_message
+from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.utils import check_signature
+
+from hotline.core.clock import now
+from hotline.core.errors import ApplicationError
+
+from .. import conf, signing
+from ..inbound import InboundSms
+from ..services.calls import telephony_event
+from ..services.sms import sms_receive
+from ..services.wechat import wechat_message
+
+logger = logging.getLogger("hotline.channels")
+MAX_BODY = 64 * 1024
+RATE = "600/m"
+
+
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "details": {}}, status=status)
+
+
+def _signed_json(request: HttpRequest, secret: str) -> dict[str, Any] | JsonResponse:
+    if getattr(request, "limited", False):
+        return _error(429, "rate_limited", "Too many requests.")
+    if len(request.body) > MAX_BODY:
+        return _error(413, "body_too_large", "The request body is too large.")
+    if not signing.verify(
+        secret,
+        timestamp=request.headers.get(signing.TIMESTAMP_HEADER, ""),
+        signature_value=request.headers.get(signing.SIGNATURE_HEADER, ""),
+        body=request.body,
+    ):
+        return _error(401, "bad_signature", "The signature is missing, wrong or too old.")
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return _error(400, "invalid_json", "The body is not JSON.")
+    if not isinstance(data, dict):
+        return _error(400, "invalid_json", "The body must be a JSON object.")
+    return data
+
+
+def _instant(value: Any) -> dt.datetime:
+    parsed = parse_datetime(str(value)) if value else None
+    if parsed is None or parsed.tzinfo is None:
+        return now()
+    return parsed
+
+
+@csrf_exempt
+@require_POST
+@ratelimit(key="ip", rate=RATE, block=False)
+def sms_inbound(request: HttpRequest) -> JsonResponse:
+    """The SMS gateway's callback for a text a citizen sent (protocol in ``backends.sms``)."""
+    data = _signed_json(request, conf.sms_inbound_secret())
+    if isinstance(data, JsonResponse):
+        return data
+    gateway_id, phone = str(data.get("id", "")).strip(), str(data.get("from", "")).strip()
+    if not gateway_id or not phone:
+        return _error(400, "invalid_message", "id and from are required.")
+    sms = InboundSms(
+        phone=phone,
+        text=str(data.get("text", "")),
+        received_at=_instant(data.get("received_at")),
+        gateway_id=gateway_id[:200],
+    )
+    try:
+        record = sms_receive(sms, recipient=str(data.get("to", ""))[:20], now=now())
+    except ApplicationError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return JsonResponse(
+        {"ok": True, "outcome": record.outcome, "order": record.order.number if record.order else None}
+    )
+
+
+@csrf_exempt
+@require_POST
+@ratelimit(key="ip", rate=RATE, block=False)
+def telephony(request: HttpRequest) -> JsonResponse:
+    """The call-center platform's webhook: ``{"event": "ring"|"answer"|"end"|"abandon", "call_id",
+    "caller", "dialled", "agent", "at", "duration", "recording"}``, signed like the SMS gateway."""
+    data = _signed_json(request, conf.telephony_secret())
+    if isinstance(data, JsonResponse):
+        return data
+    duration = data.get("duration")
+    try:
+        call = telephony_event(
+            event=str(data.get("event", "")),
+            call_id=str(data.get("call_id", ""))[:64],
+            at=_instant(data.get("at")),
+            caller=str(data.get("caller", "")),
+            dialled=str(data.get("dialled", "")),
+            agent=str(data.get("agent", "")),
+            duration=int(duration) if isinstance(duration, int | float) else None,
+            recording=str(data.get("recording", "")),
+        )
+    except ApplicationError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return JsonResponse({"ok": True, "call_id": call.call_id, "state": call.state, "callback": call.callback})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=RATE, block=False)
+def wechat(request: HttpRequest) -> HttpResponse:
+    """WeChat's message callback: GET verifies the URL (echo ``echostr``), POST carries a message."""
+    if getattr(request, "limited", False):
+        return HttpResponse("rate limited", status=429)
+    try:
+        check_signature(
+            conf.wechat_token(),
+            request.GET.get("signature", ""),
+            request.GET.get("timestamp", ""),
+            request.GET.get("nonce", ""),
+        )
+    except InvalidSignatureException:
+        return HttpResponse("invalid signature", status=403, content_type="text/plain")
+    if request.method == "GET":
+        return HttpResponse(request.GET.get("echostr", ""), content_type="text/plain")
+    if len(request.body) > MAX_BODY:
+        return HttpResponse("too large", status=413)
+    try:
+        message = parse_message(request.body)
+    except Exception:  # wechatpy raises plain XML errors for malformed bodies
+        logger.warning("unreadable WeChat message")
+        return HttpResponse("bad message", status=400, content_type="text/plain")
+    reply = wechat_message(message, now=now())
+    if not reply:
+        return HttpResponse("success", content_type="text/plain")
+    return HttpResponse(create_reply(reply, message, render=True), content_type="application/xml")
