@@ -137,7 +137,7 @@ def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 # ------------------------------------------------------------------------------------------ one backend
@@ -170,7 +170,11 @@ print(token_create(user=agent, name="bench", now=now())[1])
 """
     subprocess.run([PYTHON, "-m", "hotline.cli", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     out = subprocess.run(
-        [PYTHON, "-m", "hotline.cli", "shell", "-c", script], env=env, check=True, cwd=ROOT, capture_output=True
+        [PYTHON, "-m", "hotline.cli", "shell", "-c", script],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
     )
     return out.stdout.decode().strip().splitlines()[-1]
 
@@ -212,9 +216,34 @@ def raw_worker(args: tuple[str, str, float, int]) -> int:
             "publish_consent, request_type, title, content, location_text, urgency, received_at, "
             "dispatch_due_at, progress_due_at, reopen_count, query_code, satisfaction, answer) VALUES "
             f"({', '.join([p] * 26)}) RETURNING id",
-            [number, "awaiting_dispatch", 2, 2, channel_id, "12345", "", "", "张三", "13812341234", "", False,
-             False, True, "complaint", "raw", "东湖街道幸福里小区自周一起停水", "东湖区幸福里小区", "normal",
-             now_sql, now_sql, now_sql, 0, "ABCDEF", "", ""],
+            [
+                number,
+                "awaiting_dispatch",
+                2,
+                2,
+                channel_id,
+                "12345",
+                "",
+                "",
+                "张三",
+                "13812341234",
+                "",
+                False,
+                False,
+                True,
+                "complaint",
+                "raw",
+                "东湖街道幸福里小区自周一起停水",
+                "东湖区幸福里小区",
+                "normal",
+                now_sql,
+                now_sql,
+                now_sql,
+                0,
+                "ABCDEF",
+                "",
+                "",
+            ],
         )
         order_id = cur.fetchone()[0]  # type: ignore[index]
         for seq, (action, source, target) in enumerate(
@@ -263,16 +292,45 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     redis = None
     if opts.redis:
         redis = subprocess.Popen(
-            ["redis-server", "--port", str(opts.port + 1), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(opts.port + 1),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         env["HOTLINE_REDIS_URL"] = f"redis://127.0.0.1:{opts.port + 1}/0"
         wait_for_port(opts.port + 1, redis)
     token = prepare(env)
+    server_log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{opts.port}",
-         "--workers", str(opts.workers), "--threads", "2", "--access-logfile", "-", "--timeout", "60"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(workdir / "server.log", "wb"),
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{opts.port}",
+            "--workers",
+            str(opts.workers),
+            "--threads",
+            "2",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=server_log,
         start_new_session=True,
     )
     run = uuid.uuid4().hex[:8]
@@ -282,7 +340,9 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         with ctx.Pool(opts.clients) as pool:
             pool.map(closed_loop, [(opts.port, token, 2.0, 1000 + i, run + "w") for i in range(opts.clients)])
             started = time.monotonic()
-            closed = pool.map(closed_loop, [(opts.port, token, opts.seconds, i, run) for i in range(opts.clients)])
+            closed = pool.map(
+                closed_loop, [(opts.port, token, opts.seconds, i, run) for i in range(opts.clients)]
+            )
             closed_elapsed = time.monotonic() - started
             total = int(opts.rate * opts.seconds)
             start_at = time.time() + 1.0
@@ -292,10 +352,13 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
                 open_loop, [(opts.port, token, schedule[i::lanes], 100 + i, run) for i in range(lanes)]
             )
         with ctx.Pool(opts.workers) as pool:
-            raw_counts = pool.map(raw_worker, [(name, raw_target, opts.seconds, i) for i in range(opts.workers)])
+            raw_counts = pool.map(
+                raw_worker, [(name, raw_target, opts.seconds, i) for i in range(opts.workers)]
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        server_log.close()
         if redis is not None:
             redis.terminate()
             redis.wait(timeout=10)
@@ -339,13 +402,19 @@ rows = WorkOrder.objects.filter(title__startswith="bench {run}").values("title")
 print(json.dumps({{r["title"][6:]: r["n"] for r in rows}}))
 """
     out = subprocess.run(
-        [PYTHON, "-m", "hotline.cli", "shell", "-c", script], env=env, check=True, cwd=ROOT, capture_output=True
+        [PYTHON, "-m", "hotline.cli", "shell", "-c", script],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
     )
     return dict(json.loads(out.stdout.decode().strip().splitlines()[-1]))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=150)
@@ -353,7 +422,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8040)
     parser.add_argument(
-        "--queue", choices=["redis", "sqlite"], default="redis",
+        "--queue",
+        choices=["redis", "sqlite"],
+        default="redis",
         help="the worker queue and cache: Redis (HOTLINE_REDIS_URL; a redis-server on --port+1 is started) "
         "or the default SQLite file under var/",
     )

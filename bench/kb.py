@@ -104,7 +104,12 @@ def fillers(count: int, lengths: list[int], seed: int, start_id: int):  # type: 
         if at >= len(pool) - 1000:
             pool = rng.choice(len(words), size=count * 50, p=p)
             at = 0
-        yield IndexDoc(entry_id=start_id + i, question="".join(question_words) + "怎么办理", keywords="", answer="".join(parts))
+        yield IndexDoc(
+            entry_id=start_id + i,
+            question="".join(question_words) + "怎么办理",
+            keywords="",
+            answer="".join(parts),
+        )
 
 
 def quality(searcher, titles: list[str], targets: list[int], analysis, filters) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -153,7 +158,9 @@ def main() -> None:
     real = [IndexDoc(entry_id=i, question="", keywords="", answer=text) for text, i in unique.items()]
     filters = Filters(today=740000)
     max_terms = conf.max_terms_per_entry()
-    print(f"data: {len(replies)} replies ({len(real)} distinct), {len(titles)} title queries; max terms/entry {max_terms}")
+    print(
+        f"data: {len(replies)} replies ({len(real)} distinct), {len(titles)} title queries; max terms/entry {max_terms}"
+    )
 
     disjoint = 0
     for title, target_text in zip(titles, (r for r in replies), strict=False):

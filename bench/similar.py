@@ -121,7 +121,7 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO workorders_workorder (number, received_at, query_code, {', '.join(columns)}) "
-            f"SELECT 'B' || g, now() - (g % 86400) * interval '1 minute', 'Q', {', '.join(columns)} "
+            f"SELECT 'B' || g, now() - (g %% 86400) * interval '1 minute', 'Q', {', '.join(columns)} "
             "FROM workorders_workorder, generate_series(1, %s) g WHERE id = %s",
             [args.orders, template.pk],
         )

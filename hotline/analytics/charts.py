@@ -40,7 +40,9 @@ def bucket_label(bucket: dt.date, grain: str) -> str:
     return bucket.isoformat()
 
 
-def trend_chart(trend: Trend, *, drill_metric: str, extra: dict[str, object] | None = None, kind: str = "line") -> Spec:
+def trend_chart(
+    trend: Trend, *, drill_metric: str, extra: dict[str, object] | None = None, kind: str = "line"
+) -> Spec:
     extra = extra or {}
     series = []
     for item in trend.series:
@@ -106,9 +108,7 @@ def bars(
     }
 
 
-def tiles(
-    cells: Sequence[tuple[str, int, int, float | None, str]], *, unit: str = ""
-) -> Spec:
+def tiles(cells: Sequence[tuple[str, int, int, float | None, str]], *, unit: str = "") -> Spec:
     """A tile map: (name, row, column, value, drill URL) per district."""
     rows = max((c[1] for c in cells), default=0) + 1
     cols = max((c[2] for c in cells), default=0) + 1
@@ -140,4 +140,13 @@ def tile_layout(codes: Sequence[str], fixed: dict[str, tuple[int, int]]) -> dict
     return placed
 
 
-__all__ = ["bars", "bucket_end", "bucket_label", "bucket_of", "drill_url", "tile_layout", "tiles", "trend_chart"]
+__all__ = [
+    "bars",
+    "bucket_end",
+    "bucket_label",
+    "bucket_of",
+    "drill_url",
+    "tile_layout",
+    "tiles",
+    "trend_chart",
+]

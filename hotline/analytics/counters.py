@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -29,8 +30,8 @@ def _add(delta: Delta, fact: facts.Fact, sign: int) -> None:
 
 def apply_delta(delta: Delta) -> int:
     """Add ``delta`` to the stored counters (one upsert per touched counter row); returns the rows touched."""
-    rows = [
-        [day, dimension, key, *(values[m] for m in METRICS)]
+    rows: list[tuple[Any, ...]] = [
+        (day, dimension, key, *(values[m] for m in METRICS))
         for (day, dimension, key), values in delta.items()
         if any(values.values())
     ]

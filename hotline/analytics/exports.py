@@ -23,16 +23,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = str | int | float | dt.date | dt.datetime | None
 
 
-def _safe(value: Cell) -> Cell:
+def _safe(value: object) -> Cell:
     """Text that a spreadsheet would run as a formula is written as text (CSV/formula injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     if isinstance(value, dt.datetime):
         return localtime(value).replace(tzinfo=None)
-    return value
+    if value is None or isinstance(value, str | int | float | dt.date):
+        return value
+    return str(value)
 
 
-def workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+def workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31] or "Sheet")
     bold = Font(bold=True)
@@ -56,7 +58,7 @@ def orders_workbook(user: User, orders: QuerySet[WorkOrder]) -> bytes:
         _("title"), _("status"), _("caller"), _("caller phone"), _("external id"),
     ]  # fmt: skip
 
-    def rows() -> Iterable[Sequence[Cell]]:
+    def rows() -> Iterable[Sequence[object]]:
         for order in orders[:MAX_ORDER_ROWS].iterator(chunk_size=2000):
             caller = caller_for_user(user, order)
             yield [

@@ -76,7 +76,9 @@ class Keys:
     districts: dict[int, int]
 
 
-def reference_keys(*, channels: Iterable[int] = (), categories: Iterable[int] = (), divisions: Iterable[int] = ()) -> Keys:
+def reference_keys(
+    *, channels: Iterable[int] = (), categories: Iterable[int] = (), divisions: Iterable[int] = ()
+) -> Keys:
     """The reference keys (cached a minute per process); reloaded at once when an id is not in them yet (a
     category or division created since)."""
     keys = refcache.cached("analytics:fact_keys", _load_keys)

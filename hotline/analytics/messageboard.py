@@ -38,7 +38,17 @@ from .models import OrderSupport
 CHANNEL = "message_board"
 SOURCE = "message_board"
 REQUIRED = ("留言编号", "留言主题", "留言时间")
-COLUMNS = ("留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "点赞数", "反对数", "答复意见", "答复时间")
+COLUMNS = (
+    "留言编号",
+    "留言用户",
+    "留言主题",
+    "留言时间",
+    "留言详情",
+    "点赞数",
+    "反对数",
+    "答复意见",
+    "答复时间",
+)
 TITLE_MAX = 200
 BATCH = 200
 _FORMATS = (
@@ -222,11 +232,15 @@ def import_messages(
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise ValidationFailed(
-            f"{path.name} lacks the column(s) {', '.join(missing)}.", code="missing_columns", details={"missing": missing}
+            f"{path.name} lacks the column(s) {', '.join(missing)}.",
+            code="missing_columns",
+            details={"missing": missing},
         )
     report = ImportReport()
     seen = set(
-        WorkOrder.objects.filter(channel__code=CHANNEL, source_system=SOURCE).values_list("external_id", flat=True)
+        WorkOrder.objects.filter(channel__code=CHANNEL, source_system=SOURCE).values_list(
+            "external_id", flat=True
+        )
     )
     batch: list[Message] = []
     for line, raw in rows:

@@ -192,7 +192,9 @@ class MonthlyTheme(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
-    place_key = models.CharField(max_length=100, blank=True, help_text="the signature's place key, for tracking")
+    place_key = models.CharField(
+        max_length=100, blank=True, help_text="the signature's place key, for tracking"
+    )
     district = models.CharField(_("district"), max_length=100, blank=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text="space separated")
     issue_since = models.DateTimeField(null=True, blank=True)
@@ -202,7 +204,9 @@ class MonthlyTheme(models.Model):
     lead_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit")
     )
-    units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("owner units"))
+    units = models.ManyToManyField(  # type: ignore[var-annotated]
+        Unit, blank=True, related_name="+", verbose_name=_("owner units")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

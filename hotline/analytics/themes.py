@@ -23,7 +23,10 @@ THEME_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADM
 
 def _center(actor: User) -> None:
     if not (actor.is_superuser or actor.role in THEME_ROLES):
-        raise Forbidden("Only the center's dispatchers, supervisors and leaders run monthly themes.", code="action_not_permitted")
+        raise Forbidden(
+            "Only the center's dispatchers, supervisors and leaders run monthly themes.",
+            code="action_not_permitted",
+        )
 
 
 def _open(theme: MonthlyTheme) -> None:
@@ -104,7 +107,6 @@ def theme_add_task(
     *, theme: MonthlyTheme, actor: User, title: str, unit: Unit, due_on: dt.date, now: dt.datetime
 ) -> ThemeTask:
     _center(actor)
-    _open(theme)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise ValidationFailed("A task needs a title of 1 to 200 characters.", code="invalid_title")
@@ -113,9 +115,12 @@ def theme_add_task(
     if due_on < localtime(now).date():
         raise ValidationFailed("The due date has passed.", code="invalid_deadline")
     with transaction.atomic():
+        _open(MonthlyTheme.objects.select_for_update().get(pk=theme.pk))
         task = ThemeTask.objects.create(theme=theme, title=title, unit=unit, due_on=due_on, created_at=now)
         theme.units.add(unit)
-        ThemeUpdate.objects.create(theme=theme, task=task, kind=ThemeUpdate.Kind.TASK, at=now, actor=actor, text=title)
+        ThemeUpdate.objects.create(
+            theme=theme, task=task, kind=ThemeUpdate.Kind.TASK, at=now, actor=actor, text=title
+        )
         transaction.on_commit(lambda: _notify_units(theme, [unit], f"每月一题任务：{title}", now))
     return task
 
@@ -131,11 +136,16 @@ def _may_report(actor: User, theme: MonthlyTheme, task: ThemeTask | None) -> boo
 
 
 def theme_report(
-    *, theme: MonthlyTheme, actor: User, text: str, now: dt.datetime, task: ThemeTask | None = None, done: bool = False
+    *,
+    theme: MonthlyTheme,
+    actor: User,
+    text: str,
+    now: dt.datetime,
+    task: ThemeTask | None = None,
+    done: bool = False,
 ) -> ThemeUpdate:
     """A progress report on the theme or one task; ``done`` completes the task with ``text`` as its result.
     Owner units report on their own tasks; the center on any."""
-    _open(theme)
     if task is not None and task.theme_id != theme.pk:
         raise NotFound("No such task on this theme.", code="task_not_found")
     if not _may_report(actor, theme, task):
@@ -144,6 +154,7 @@ def theme_report(
     if not text:
         raise ValidationFailed("A progress report needs its text.", code="text_required")
     with transaction.atomic():
+        _open(MonthlyTheme.objects.select_for_update().get(pk=theme.pk))
         kind = ThemeUpdate.Kind.PROGRESS
         if task is not None and done:
             locked = ThemeTask.objects.select_for_update().get(pk=task.pk)
@@ -155,7 +166,9 @@ def theme_report(
         return ThemeUpdate.objects.create(theme=theme, task=task, kind=kind, at=now, actor=actor, text=text)
 
 
-def theme_close(*, theme: MonthlyTheme, actor: User, conclusion: str, now: dt.datetime, cancel: bool = False) -> MonthlyTheme:
+def theme_close(
+    *, theme: MonthlyTheme, actor: User, conclusion: str, now: dt.datetime, cancel: bool = False
+) -> MonthlyTheme:
     """Conclude the theme with what was achieved, or cancel it (with the reason)."""
     _center(actor)
     conclusion = (conclusion or "").strip()
@@ -225,7 +238,7 @@ def tracking(theme: MonthlyTheme, *, now: dt.datetime, weeks: int = 12) -> list[
         day = localtime(received_at).date()
         week = day - dt.timedelta(days=day.weekday())
         counts[week] = counts.get(week, 0) + 1
-    result = []
+    result: list[tuple[dt.date, int]] = []
     week = start
     while week <= end and len(result) < weeks:
         result.append((week, counts.get(week, 0)))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -168,7 +169,7 @@ def build_notice_template() -> bytes:
     section(document, _("2. Ranking of the units"))
     loop_table(
         document,
-        [_("rank"), _("unit"), _("assignments"), _("score"), _("previous"), _("change")],
+        [_("rank"), _("unit"), _("assignments"), _("score"), pgettext("period", "previous"), pgettext("trend", "change")],
         "for row in units",
         [
             "{{ row.rank }}",
@@ -182,7 +183,7 @@ def build_notice_template() -> bytes:
     section(document, _("3. District governments"))
     loop_table(
         document,
-        [_("rank"), _("district"), _("assignments"), _("score"), _("change")],
+        [_("rank"), _("district"), _("assignments"), _("score"), pgettext("trend", "change")],
         "for row in districts",
         ["{{ row.rank }}", "{{ row.name }}", "{{ row.assigned }}", "{{ row.total }}", "{{ row.change }}"],
     )

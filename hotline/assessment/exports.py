@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -64,7 +65,7 @@ def workbook(assessments: Mapping[str, Assessment]) -> bytes:
             _("name"),
             _("score"),
             _("previous score"),
-            _("change"),
+            pgettext("trend", "change"),
             _("previous rank"),
             _("places gained"),
             *[f"{i.name}（{i.unit_label}）" if i.unit_label else i.name for i in spec.indicators],

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from hotline.assessment import documents as docs
@@ -138,7 +139,7 @@ def build_template() -> bytes:
             "{{ outcomes.merged }} merged as duplicates; {{ outcomes.still_open }} are still open."
         )
     )
-    headers = [_("name"), _("this period"), _("previous"), _("change")]
+    headers = [_("name"), _("this period"), pgettext("period", "previous"), pgettext("trend", "change")]
     cells = ["{{ line.name }}", "{{ line.count }}", "{{ line.previous }}", "{{ line.change }}"]
     for title, loop in (
         (_("By channel"), "channels"),
@@ -158,12 +159,12 @@ def build_template() -> bytes:
     )
     docs.loop_table(
         d,
-        [_("figure"), _("this period"), _("previous")],
+        [_("figure"), _("this period"), pgettext("period", "previous")],
         "for item in rates",
         ["{{ item.name }}", "{{ item.value }}", "{{ item.previous }}"],
     )
     docs.section(d, _("3. Ranking of the units ({{ scheme }})"))
-    ranking = [_("rank"), _("unit"), _("score"), _("change")]
+    ranking = [_("rank"), _("unit"), _("score"), pgettext("trend", "change")]
     row_cells = ["{{ row.rank }}", "{{ row.name }}", "{{ row.total }}", "{{ row.change }}"]
     d.add_paragraph(_("The best"))
     docs.loop_table(d, ranking, "for row in top", row_cells)

@@ -77,6 +77,7 @@ class Survey(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         PHONE = "phone", _("phone")
+        OTHER = "other", _("other channel")  # the portal, a partner system
 
     order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="surveys")
     round = models.PositiveSmallIntegerField(_("round"), default=1)

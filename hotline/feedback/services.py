@@ -365,7 +365,8 @@ def survey_sync_callback(*, event: Event, now: dt.datetime) -> Survey | None:
     if satisfaction not in Satisfaction.values or not isinstance(solved, bool):
         return None
     round_ = Event.objects.filter(order_id=event.order_id, action=Action.CALLBACK, seq__lte=event.seq).count()
-    channel = Survey.Channel.SMS if data.get("channel") == "sms" else Survey.Channel.PHONE
+    given = str(data.get("channel") or "phone")
+    channel = given if given in (Survey.Channel.SMS, Survey.Channel.PHONE) else Survey.Channel.OTHER
     with transaction.atomic():
         order = WorkOrder.objects.select_for_update().get(pk=event.order_id)
         survey = Survey.objects.select_for_update().filter(order=order, round=round_).first()

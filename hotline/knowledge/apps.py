@@ -23,7 +23,13 @@ class KnowledgeConfig(AppConfig):
             NavItem("knowledge_usage", _("Knowledge use"), "knowledge:usage", roles=CENTER_ROLES, order=42),
         )
         panels.register(
-            Panel("knowledge_answers", "intake", _("Knowledge base answers"), "knowledge:panel_answers", order=20)
+            Panel(
+                "knowledge_answers",
+                "intake",
+                _("Knowledge base answers"),
+                "knowledge:panel_answers",
+                order=20,
+            )
         )
         if on_event not in wo.event_listeners:
             wo.event_listeners.append(on_event)

@@ -46,4 +46,3 @@ def delta_limit() -> int:
 def refresh_seconds() -> float:
     """How often a process asks the database whether entries changed (0: before every search)."""
     return float(getattr(settings, "HOTLINE_KNOWLEDGE_REFRESH_SECONDS", 0))
-

@@ -64,7 +64,9 @@ class EntryForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer"),
         widget=forms.Textarea(attrs={"rows": 12, "data-rich-editor": "1"}),
-        help_text=_("What the agent tells the caller. Links and lists are kept; other formatting is removed."),
+        help_text=_(
+            "What the agent tells the caller. Links and lists are kept; other formatting is removed."
+        ),
     )
     keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Comma separated"))
     synonyms = forms.CharField(
@@ -74,7 +76,10 @@ class EntryForm(forms.Form):
     )
     category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
     owner_units = forms.ModelMultipleChoiceField(
-        label=_("Owning units"), queryset=Unit.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Owning units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     divisions = DivisionChoiceField(
         label=_("Applicable divisions"),
@@ -86,14 +91,25 @@ class EntryForm(forms.Form):
     effective_from = forms.DateField(
         label=_("Effective from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    review_cycle_days = forms.IntegerField(label=_("Review cycle (days)"), min_value=0, max_value=3650, required=False)
-    visibility = forms.ChoiceField(
-        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL, widget=forms.RadioSelect
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    files = MultipleFileField(label=_("Add attachments"), required=False)
+    review_cycle_days = forms.IntegerField(
+        label=_("Review cycle (days)"), min_value=0, max_value=3650, required=False
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        widget=forms.RadioSelect,
+    )
+    new_files = MultipleFileField(label=_("Add attachments"), required=False)
     remove_attachments = forms.TypedMultipleChoiceField(
-        label=_("Remove attachments"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple, choices=()
+        label=_("Remove attachments"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
     )
     note = forms.CharField(label=_("Change note"), max_length=300, required=False)
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -138,7 +154,7 @@ class EntryForm(forms.Form):
             review_cycle_days=data.get("review_cycle_days"),
             visibility=data["visibility"],
             note=data.get("note") or "",
-            files=data.get("files") or [],
+            files=data.get("new_files") or [],
             remove_attachments=data.get("remove_attachments") or [],
         )
 
@@ -182,12 +198,16 @@ class SearchForm(forms.Form):
 
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Problem"), choices=ReportKind.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("What is wrong"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("What is wrong"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     order = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ImportForm(forms.Form):

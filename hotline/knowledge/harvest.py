@@ -60,13 +60,19 @@ def _key(text: str) -> str:
 
 
 def candidates_from_orders(
-    *, since: dt.datetime, until: dt.datetime, request_types: Iterable[str] = (RequestType.CONSULT, RequestType.HELP)
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    request_types: Iterable[str] = (RequestType.CONSULT, RequestType.HELP),
 ) -> Iterator[Candidate]:
     """Closed orders received in [since, until) with the lead unit's reply, or a direct answer."""
     harvested = Entry.objects.filter(source_order__isnull=False).values("source_order_id")
     orders = (
         WorkOrder.objects.filter(
-            status=Status.CLOSED, received_at__gte=since, received_at__lt=until, request_type__in=list(request_types)
+            status=Status.CLOSED,
+            received_at__gte=since,
+            received_at__lt=until,
+            request_type__in=list(request_types),
         )
         .exclude(pk__in=harvested)
         .exclude(satisfaction="dissatisfied")
@@ -110,13 +116,23 @@ def harvest(
 ) -> HarvestResult:
     """Submit a draft entry for each candidate worth one (see the module docstring)."""
     if not policy.is_editor(actor):
-        raise Forbidden(_("Only the center's editors build entries from past orders."), code="kb_harvest_not_permitted")
+        raise Forbidden(
+            _("Only the center's editors build entries from past orders."), code="kb_harvest_not_permitted"
+        )
     cleaned = [
-        Candidate(mask_pii(" ".join(c.question.split()))[:300], mask_pii("\n".join(_lines(c.answer))), c.unit, c.category, c.order)
+        Candidate(
+            mask_pii(" ".join(c.question.split()))[:300],
+            mask_pii("\n".join(_lines(c.answer))),
+            c.unit,
+            c.category,
+            c.order,
+        )
         for c in candidates
     ]
     answer_counts = Counter(_key(c.answer) for c in cleaned)
-    existing = {_key(q) for q in Entry.objects.exclude(latest__isnull=True).values_list("latest__question", flat=True)}
+    existing = {
+        _key(q) for q in Entry.objects.exclude(latest__isnull=True).values_list("latest__question", flat=True)
+    }
     seen_keys: set[str] = set()
     seen_hashes: list[Any] = []
     result = HarvestResult()
@@ -135,7 +151,9 @@ def harvest(
             result.existing += 1
             continue
         signature = signature_of(analysis.bigrams(candidate.question))
-        if question_key in seen_keys or any(similarity(signature, other) >= NEAR_DUPLICATE for other in seen_hashes):
+        if question_key in seen_keys or any(
+            similarity(signature, other) >= NEAR_DUPLICATE for other in seen_hashes
+        ):
             result.duplicates += 1
             continue
         seen_keys.add(question_key)

@@ -51,7 +51,10 @@ def version_fields(version: EntryVersion) -> dict[str, tuple[StrOrPromise, str]]
         "category": (_("category"), version.category.name if version.category else ""),
         "owner_units": (_("owning units"), _names(sorted(u.name for u in version.owner_units.all()))),
         "divisions": (_("applicable divisions"), _names(sorted(d.name for d in version.divisions.all()))),
-        "effective_from": (_("effective from"), version.effective_from.isoformat() if version.effective_from else ""),
+        "effective_from": (
+            _("effective from"),
+            version.effective_from.isoformat() if version.effective_from else "",
+        ),
         "expires_on": (_("expires on"), version.expires_on.isoformat() if version.expires_on else ""),
         "review_cycle_days": (_("review cycle (days)"), str(version.review_cycle_days)),
         "visibility": (_("visibility"), str(version.get_visibility_display())),

@@ -46,7 +46,11 @@ class Entry(models.Model):
     )
     # a version goes only with its entry (entries are withdrawn, not deleted, in normal use)
     latest = models.ForeignKey(
-        "EntryVersion", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("latest version")
+        "EntryVersion",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("latest version"),
     )
     published = models.ForeignKey(
         "EntryVersion",
@@ -101,10 +105,15 @@ class EntryVersion(models.Model):
         _("synonyms"), max_length=500, blank=True, help_text=_("other ways callers say it, comma separated")
     )
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
     )
-    owner_units = models.ManyToManyField(Unit, related_name="+", verbose_name=_("owning units"))
-    divisions = models.ManyToManyField(
+    owner_units = models.ManyToManyField(Unit, related_name="+", verbose_name=_("owning units"))  # type: ignore[var-annotated]
+    divisions = models.ManyToManyField(  # type: ignore[var-annotated]
         Division, blank=True, related_name="+", verbose_name=_("applicable divisions")
     )
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
@@ -188,7 +197,9 @@ class EntryEvent(models.Model):
     """The audit trail of an entry: who did what, when, with which version. Append-only."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="events")
-    version = models.ForeignKey(EntryVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.ForeignKey(
+        EntryVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=16, choices=EntryAction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -20,7 +20,9 @@ from .models import Entry, EntryStatus, EntryVersion
 
 EDITABLE_BY_OWNERS = frozenset({EntryStatus.DRAFT, EntryStatus.RETURNED, EntryStatus.PUBLISHED})
 SUBMITTABLE = frozenset({EntryStatus.DRAFT, EntryStatus.RETURNED})
-PUBLISHABLE = frozenset({EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.RETURNED, EntryStatus.WITHDRAWN})
+PUBLISHABLE = frozenset(
+    {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.RETURNED, EntryStatus.WITHDRAWN}
+)
 
 
 def is_staff(user: User) -> bool:

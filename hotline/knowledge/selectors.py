@@ -146,7 +146,12 @@ def _index_filters(filters: SearchFilters, *, today: dt.date, public_only: bool)
         category_ids = frozenset(Category.objects.get_tree(filters.category).values_list("pk", flat=True))
     division_ids = None
     if filters.division is not None:
-        division_ids = frozenset([filters.division.pk, *Division.objects.get_ancestors(filters.division).values_list("pk", flat=True)])
+        division_ids = frozenset(
+            [
+                filters.division.pk,
+                *Division.objects.get_ancestors(filters.division).values_list("pk", flat=True),
+            ]
+        )
     return Filters(
         today=today.toordinal(),
         category_ids=category_ids,
@@ -179,7 +184,9 @@ def search_entries(
         e.pk: e
         for e in Entry.objects.filter(pk__in=[h.entry_id for h in hits])
         .select_related("published__category")
-        .prefetch_related(Prefetch("published__owner_units", queryset=Unit.objects.only("id", "name", "short_name")))
+        .prefetch_related(
+            Prefetch("published__owner_units", queryset=Unit.objects.only("id", "name", "short_name"))
+        )
     }
     marks = analysis.highlight_terms(query)
     results = []
@@ -204,7 +211,9 @@ def search_entries(
     return SearchOutcome(query, results)
 
 
-def similar_entries(question: str, *, today: dt.date, exclude: int | None = None, limit: int = 5) -> list[SearchResult]:
+def similar_entries(
+    question: str, *, today: dt.date, exclude: int | None = None, limit: int = 5
+) -> list[SearchResult]:
     """Live entries close to a question being drafted, so a unit sees what already exists."""
     outcome = search_entries(question, today=today, limit=limit + 1)
     return [r for r in outcome.results if r.entry.pk != exclude and r.coverage >= GAP_COVERAGE][:limit]
@@ -260,13 +269,17 @@ def review_lists(user: User, *, today: dt.date, limit: int = 200) -> ReviewLists
     if not policy.is_editor(user):
         reports = reports.filter(entry__in=_scope(user, Entry.objects.all()).values("pk"))
     return ReviewLists(
-        submitted=list(_scope(user, base.filter(status=EntryStatus.SUBMITTED)).order_by("updated_at")[:limit]),
+        submitted=list(
+            _scope(user, base.filter(status=EntryStatus.SUBMITTED)).order_by("updated_at")[:limit]
+        ),
         drafts=list(drafts_q.order_by("-updated_at")[:limit]),
-        due=list(_scope(user, live.filter(review_due_on__lte=horizon)).order_by("review_due_on", "pk")[:limit]),
+        due=list(
+            _scope(user, live.filter(review_due_on__lte=horizon)).order_by("review_due_on", "pk")[:limit]
+        ),
         expiring=list(
-            _scope(user, live.filter(published__expires_on__lte=horizon)).order_by("published__expires_on", "pk")[
-                :limit
-            ]
+            _scope(user, live.filter(published__expires_on__lte=horizon)).order_by(
+                "published__expires_on", "pk"
+            )[:limit]
         ),
         reports=list(reports.order_by("-created_at")[:limit]),
     )
@@ -304,9 +317,15 @@ def usage_summary(*, since: dt.datetime, today: dt.date, limit: int = 50) -> Usa
         live_entries=live.count(),
         uses=uses.count(),
         answers=answers.count(),
-        answers_with_entry=answers.filter(data__has_key="knowledge_ref").exclude(data__knowledge_ref="").count(),
+        answers_with_entry=answers.filter(data__has_key="knowledge_ref")
+        .exclude(data__knowledge_ref="")
+        .count(),
         top=[(entries[row["entry"]], row["n"]) for row in top_rows if row["entry"] in entries],
-        never_used=list(live.filter(use_count=0).select_related("published", "unit").order_by("published_at", "pk")[:limit]),
+        never_used=list(
+            live.filter(use_count=0)
+            .select_related("published", "unit")
+            .order_by("published_at", "pk")[:limit]
+        ),
         gaps=list(SearchGap.objects.filter(closed_at__isnull=True).order_by("-count", "-last_at")[:limit]),
     )
 

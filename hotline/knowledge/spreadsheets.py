@@ -44,8 +44,13 @@ COLUMNS: list[tuple[str, str]] = [
     ("version", "版本"),
 ]
 _KEY_OF = {label: key for key, label in COLUMNS} | {key: key for key, _label in COLUMNS}
-_VISIBILITY = {"public": Visibility.PUBLIC, "公开": Visibility.PUBLIC, "internal": Visibility.INTERNAL, "内部": Visibility.INTERNAL}
-_VISIBILITY_LABEL = {Visibility.PUBLIC: "公开", Visibility.INTERNAL: "内部"}
+_VISIBILITY: dict[str, str] = {
+    "public": Visibility.PUBLIC,
+    "公开": Visibility.PUBLIC,
+    "internal": Visibility.INTERNAL,
+    "内部": Visibility.INTERNAL,
+}
+_VISIBILITY_LABEL: dict[str, str] = {Visibility.PUBLIC: "公开", Visibility.INTERNAL: "内部"}
 
 
 def _codes(values: Iterable[Any]) -> str:
@@ -98,7 +103,9 @@ def write_xlsx(rows: list[dict[str, Any]]) -> bytes:
     sheet.append([label for _key, label in COLUMNS])
     for row in rows:
         sheet.append([row.get(key, "") for key, _label in COLUMNS])
-    for letter, width in zip("ABCDEFGHIJKLMN", (8, 40, 80, 24, 24, 12, 16, 16, 12, 12, 10, 10, 10, 6), strict=True):
+    for letter, width in zip(
+        "ABCDEFGHIJKLMN", (8, 40, 80, 24, 24, 12, 16, 16, 12, 12, 10, 10, 10, 6), strict=True
+    ):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
@@ -121,7 +128,10 @@ def _date(value: str, row: int, name: str, errors: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value[:10].replace("/", "-"))
     except ValueError:
-        errors.append(_("row %(row)s: %(field)s %(value)r is not a date (YYYY-MM-DD)") % {"row": row, "field": name, "value": value})
+        errors.append(
+            _("row %(row)s: %(field)s %(value)r is not a date (YYYY-MM-DD)")
+            % {"row": row, "field": name, "value": value}
+        )
         return None
 
 
@@ -130,7 +140,10 @@ def _lookup(model: Any, codes: str, row: int, name: str, errors: list[str]) -> l
     found = {obj.code: obj for obj in model.objects.filter(code__in=wanted)}
     missing = [c for c in wanted if c not in found]
     if missing:
-        errors.append(_("row %(row)s: unknown %(field)s %(codes)s") % {"row": row, "field": name, "codes": ", ".join(missing)})
+        errors.append(
+            _("row %(row)s: unknown %(field)s %(codes)s")
+            % {"row": row, "field": name, "codes": ", ".join(missing)}
+        )
     return [found[c] for c in wanted if c in found]
 
 
@@ -142,7 +155,9 @@ def _row_input(raw: dict[str, str], row: int, errors: list[str]) -> tuple[int | 
     if (data.get("category") or "").strip():
         category = Category.objects.filter(code=data["category"].strip()).first()
         if category is None:
-            errors.append(_("row %(row)s: unknown category %(code)s") % {"row": row, "code": data["category"]})
+            errors.append(
+                _("row %(row)s: unknown category %(code)s") % {"row": row, "code": data["category"]}
+            )
     visibility = _VISIBILITY.get((data.get("visibility") or "").strip().lower() or "internal")
     if visibility is None:
         errors.append(_("row %(row)s: visibility must be 公开 or 内部") % {"row": row})
@@ -174,10 +189,14 @@ def _row_input(raw: dict[str, str], row: int, errors: list[str]) -> tuple[int | 
     )
 
 
-def import_rows(rows: list[dict[str, str]], *, actor: User, now: dt.datetime, publish: bool = False) -> ImportResult:
+def import_rows(
+    rows: list[dict[str, str]], *, actor: User, now: dt.datetime, publish: bool = False
+) -> ImportResult:
     """Create or update entries from table rows; all or nothing (see the module docstring)."""
     if publish and not policy.is_editor(actor):
-        raise ValidationFailed(_("Only the center's editors publish entries."), code="kb_publish_not_permitted")
+        raise ValidationFailed(
+            _("Only the center's editors publish entries."), code="kb_publish_not_permitted"
+        )
     if not rows:
         raise ValidationFailed(_("The file has no rows."), code="empty_file")
     if not any(k in _KEY_OF and _KEY_OF[k] == "question" for k in rows[0]):
@@ -192,10 +211,14 @@ def import_rows(rows: list[dict[str, str]], *, actor: User, now: dt.datetime, pu
                 errors.extend(row_errors)
                 continue
             try:
-                existing = Entry.objects.select_related("latest").filter(pk=entry_id).first() if entry_id else None
+                existing = (
+                    Entry.objects.select_related("latest").filter(pk=entry_id).first() if entry_id else None
+                )
                 if existing is not None:
                     before = existing.latest_id
-                    entry = entry_update(entry=existing, actor=actor, data=data, now=now, expected_version=version)
+                    entry = entry_update(
+                        entry=existing, actor=actor, data=data, now=now, expected_version=version
+                    )
                     (result.updated if entry.latest_id != before else result.unchanged).append(entry.pk)
                 else:
                     entry = entry_create(actor=actor, data=data, now=now)
@@ -205,7 +228,10 @@ def import_rows(rows: list[dict[str, str]], *, actor: User, now: dt.datetime, pu
                     result.published.append(entry.pk)
             except ApplicationError as exc:
                 detail = "; ".join(f"{k}: {v}" for k, v in exc.details.items() if isinstance(v, str))
-                errors.append(_("row %(row)s: %(message)s") % {"row": number, "message": f"{exc.message} {detail}".strip()})
+                errors.append(
+                    _("row %(row)s: %(message)s")
+                    % {"row": number, "message": f"{exc.message} {detail}".strip()}
+                )
         if errors:
             transaction.set_rollback(True)
     if errors:
@@ -219,4 +245,3 @@ def import_rows(rows: list[dict[str, str]], *, actor: User, now: dt.datetime, pu
 
 def import_file(path: Path | str, *, actor: User, now: dt.datetime, publish: bool = False) -> ImportResult:
     return import_rows(read_table(path), actor=actor, now=now, publish=publish)
-

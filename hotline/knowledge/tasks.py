@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 def knowledge_review_sweep() -> None:
     result = review_sweep(now=now())
     if result.review_due or result.expiring:
-        logger.info("knowledge review sweep: %s due for review, %s expiring", result.review_due, result.expiring)
+        logger.info(
+            "knowledge review sweep: %s due for review, %s expiring", result.review_due, result.expiring
+        )
 
 
 @db_periodic_task(crontab(minute="*/10"))

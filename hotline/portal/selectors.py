@@ -57,7 +57,7 @@ _MILESTONES: dict[str, StrOrPromise] = {
     Action.COMMIT: _("Progress from the unit"),
     Action.NOTE: _("Progress"),
     Action.ACCEPT_REPLY: _("Reply ready"),
-    Action.ANSWER: _("Answered"),
+    Action.ANSWER: _("Answered by the hotline"),
     Action.REJECT: _("Not accepted"),
     Action.MERGE: _("Merged with an earlier request about the same matter"),
     Action.CALLBACK: _("Your rating was recorded"),

@@ -92,10 +92,16 @@ def progress_flags(user: User) -> QuerySet[RuleHit]:
     )
 
 
-def recent_hits(user: User) -> QuerySet[RuleHit]:
+HITS_DAYS = 7
+
+
+def recent_hits(user: User, *, now: dt.datetime) -> QuerySet[RuleHit]:
+    """What the rules found in the last week, newest first."""
     _center_only(user)
-    return RuleHit.objects.select_related("rule", "order", "unit", "notice__unit").order_by(
-        "-found_at", "-pk"
+    return (
+        RuleHit.objects.filter(found_at__gte=now - dt.timedelta(days=HITS_DAYS))
+        .select_related("rule", "order", "unit", "notice__unit")
+        .order_by("-found_at", "-pk")
     )
 
 
@@ -135,7 +141,7 @@ def tab_rows(
     if tab == Tab.PROGRESS:
         return progress_flags(user)
     if tab == Tab.HITS:
-        return recent_hits(user)
+        return recent_hits(user, now=now)
     return staff_flags(user)
 
 
@@ -150,7 +156,7 @@ def tab_counts(user: User, *, now: dt.datetime) -> dict[str, int]:
         Tab.PASSED: queues.passed_between_units(user).count(),
         Tab.NOTICES: open_notices(user, now=now).count(),
         Tab.PROGRESS: progress_flags(user).count(),
-        Tab.HITS: RuleHit.objects.filter(found_at__gte=now - dt.timedelta(days=1)).count(),
+        Tab.HITS: recent_hits(user, now=now).count(),
         Tab.FLAGS: StaffFlag.objects.count(),
     }
     return {str(tab): n for tab, n in counts.items()}

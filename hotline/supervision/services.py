@@ -240,9 +240,13 @@ def notice_escalate(*, notice: Notice, actor: User | None, now: dt.datetime, tex
             raise Conflict("This notice was already escalated.", code="already_escalated")
         order = WorkOrder.objects.get(pk=notice.order_id)
         unit = notice.unit
-        text = (text or "").strip() or texts.escalation_text(
-            number=order.number, unit=unit.name if unit else "", respond_by=notice.respond_by
+        unit_name = unit.name if unit else ""
+        standard = (
+            texts.escalation_text(number=order.number, unit=unit_name, respond_by=notice.respond_by)
+            if actor is None  # the sweep escalates a notice left without a response
+            else texts.manual_escalation_text(number=order.number, unit=unit_name)
         )
+        text = (text or "").strip() or standard
         event = None
         if order.status in WITH_UNITS:
             order, event = wo.transition(

@@ -151,3 +151,12 @@ def notice_title(*, level: str, number: str) -> str:
 def manual_remind_text(*, number: str) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _("Order %(number)s: speed up the handling and reply to the caller.") % {"number": number}
+
+
+def manual_escalation_text(*, number: str, unit: str) -> str:
+    """A supervisor's escalation without a text of their own."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "The handling of order %(number)s by %(unit)s is reported to the unit's leadership, who are "
+            "to see that it is solved and report in writing."
+        ) % {"number": number, "unit": unit}

@@ -42,7 +42,7 @@ TABS: list[tuple[Tab, Any]] = [
     (Tab.PASSED, gettext_lazy("Passed between units")),
     (Tab.NOTICES, gettext_lazy("Awaiting response")),
     (Tab.PROGRESS, gettext_lazy("No progress to caller")),
-    (Tab.HITS, gettext_lazy("Rule hits")),
+    (Tab.HITS, gettext_lazy("Rule hits of the last 7 days")),
     (Tab.FLAGS, gettext_lazy("Media and sudden")),
 ]
 ALERT_TABS = {Tab.OVERDUE, Tab.UNSIGNED, Tab.PASSED, Tab.NOTICES, Tab.PROGRESS}

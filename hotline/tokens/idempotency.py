@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from hotline.core.clock import now as clock_now
@@ -63,19 +63,8 @@ def run_once(request: HttpRequest, key: str, call: Callable[[], HttpResponseBase
     scope, fingerprint, now = scope_of(request), fingerprint_of(request), clock_now()
     for _ in range(2):  # a second pass only after removing an expired record
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        scope=scope,
-                        key=key,
-                        fingerprint=fingerprint,
-                        method=request.method or "",
-                        path=request.path[:500],
-                        status_code=0,
-                        created_at=now,
-                        expires_at=now + conf.idempotency_ttl(),
-                    )
-            except IntegrityError:
+            record_id = _claim(scope, key, fingerprint, request, now)
+            if record_id is None:
                 existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
                 if existing is None:
                     continue
@@ -87,15 +76,42 @@ def run_once(request: HttpRequest, key: str, call: Callable[[], HttpResponseBase
             if response.status_code >= 400 or not isinstance(response, HttpResponse):
                 transaction.set_rollback(True)
                 return response
-            record.status_code = response.status_code
-            record.content_type = response.get("Content-Type", "")
-            record.body = bytes(response.content)
-            record.location = response.get("Location", "")
-            record.save(update_fields=["status_code", "content_type", "body", "location"])
+            IdempotencyRecord.objects.filter(pk=record_id).update(
+                status_code=response.status_code,
+                content_type=response.get("Content-Type", ""),
+                body=bytes(response.content),
+                location=response.get("Location", ""),
+            )
             return response
     raise IdempotencyRefused(
         "idempotency_conflict", "The request could not be recorded; retry it.", status=409
     )
+
+
+def _claim(scope: str, key: str, fingerprint: str, request: HttpRequest, now: dt.datetime) -> int | None:
+    """Insert the record, or None when the key is taken. One statement (no savepoint): a concurrent
+    insert of the same key waits here until the other transaction ends."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    created = connection.ops.adapt_datetimefield_value(now)
+    expires = connection.ops.adapt_datetimefield_value(now + conf.idempotency_ttl())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, key, fingerprint, method, path, status_code, content_type, body, "  # noqa: S608
+            "location, created_at, expires_at) VALUES (%s, %s, %s, %s, %s, 0, '', %s, '', %s, %s) "
+            "ON CONFLICT (scope, key) DO NOTHING RETURNING id",
+            [
+                scope,
+                key,
+                fingerprint,
+                request.method or "",
+                request.path[:500],
+                b"",
+                created,
+                expires,
+            ],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:

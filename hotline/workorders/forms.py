@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.clock import now as clock_now
 from hotline.core.uploads import max_files
 from hotline.directory.models import Division, Unit
 from hotline.taxonomy.models import Category, RejectionReason, RequestType, Urgency
@@ -53,8 +55,26 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+MAX_DEADLINE_DAYS = 366
+
+
+class FutureDateTimeField(forms.DateTimeField):
+    """A deadline: in the future and within a year (the working-time clock counts day by day)."""
+
+    def clean(self, value: Any) -> Any:
+        moment = super().clean(value)
+        if moment is None:
+            return moment
+        now = clock_now()
+        if moment <= now:
+            raise forms.ValidationError(_("Choose a time in the future."), code="past")
+        if moment > now + dt.timedelta(days=MAX_DEADLINE_DAYS):
+            raise forms.ValidationError(_("Choose a time within a year."), code="too_far")
+        return moment
+
+
 def datetime_field(label: Any, **kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return FutureDateTimeField(
         label=label,
         input_formats=[DATETIME_FORMAT],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),

@@ -62,6 +62,15 @@ FORMS: dict[str, type[f.ActionForm]] = {
 # Actions after which the person usually goes on with the same order; the others return to the list.
 STAY_ON_ORDER = frozenset({"accept", "rule_return", "sign", "note", "attach", "update", "commit"})
 
+# Field names are prefixed by the action (several forms share the page), except the dispatch form: the
+# dispatch panels fill its fields by their plain names (``lead``, ``assists``; CONTRACTS.md).
+UNPREFIXED = frozenset({"dispatch"})
+
+
+def _prefix(action: str) -> str | None:
+    return None if action in UNPREFIXED else action
+
+
 Handler = Callable[[User, WorkOrder, dict[str, Any], dt.datetime], str]
 
 
@@ -85,7 +94,7 @@ def _initial_forms(order: WorkOrder, available: Available) -> dict[str, forms.Fo
             initial.update({name: getattr(order, name) for name in f.UpdateForm.FIELDS})
             initial["category"] = order.category_id or ""
             initial["division"] = order.division_id or ""
-        built[key] = FORMS[key](initial=initial, prefix=key)
+        built[key] = FORMS[key](initial=initial, prefix=_prefix(key))
     return built
 
 
@@ -156,7 +165,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         order = _load(user, number)
     except NotFound as exc:
         return error_response(request, exc)
-    form = FORMS[action](request.POST, request.FILES, prefix=action)
+    form = FORMS[action](request.POST, request.FILES, prefix=_prefix(action))
     if not form.is_valid():
         return _page(request, order, bound=(action, form), status=400)
     try:

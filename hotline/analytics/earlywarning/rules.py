@@ -83,7 +83,9 @@ def sudden(counts: Counts, day: dt.date, *, seasonal: bool) -> Finding | None:
     threshold = mean + 3 * max(sd, math.sqrt(mean), 0.5)
     if x <= threshold:
         return None
-    return Finding("sudden", day, day, x, round(mean, 2), round(threshold, 2), {"sd": round(sd, 2), "baseline": base})
+    return Finding(
+        "sudden", day, day, x, round(mean, 2), round(threshold, 2), {"sd": round(sd, 2), "baseline": base}
+    )
 
 
 def emerging(counts: Counts, day: dt.date, *, seasonal: bool) -> Finding | None:
@@ -137,4 +139,3 @@ def trend(counts: Counts, day: dt.date, *, seasonal: bool) -> Finding | None:
 
 
 RULES = (sudden, emerging, trend)
-

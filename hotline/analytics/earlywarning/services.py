@@ -11,6 +11,7 @@ runs it by hand.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
 
@@ -35,7 +36,9 @@ _LOOKBACK = max(7 * rules.BASELINE_WEEKS + 3, 7 * rules.TREND_WEEKS)
 
 
 def _has_year_of_history(day: dt.date) -> bool:
-    return DailyStat.objects.filter(dimension="all", day__lte=day - dt.timedelta(days=rules.YEAR + 7)).exists()
+    return DailyStat.objects.filter(
+        dimension="all", day__lte=day - dt.timedelta(days=rules.YEAR + 7)
+    ).exists()
 
 
 def _load(day: dt.date, *, seasonal: bool) -> dict[tuple[str, str], dict[dt.date, int]]:
@@ -52,6 +55,10 @@ def _load(day: dt.date, *, seasonal: bool) -> dict[tuple[str, str], dict[dt.date
         for dimension, key, when, received in rows:
             series[(dimension, key)][when] = received
     return series
+
+
+def _count_of(counts: dict[dt.date, int], day: dt.date) -> int:
+    return counts.get(day, 0)
 
 
 def _cause_key(finding: rules.Finding, category: str, district: str) -> str:
@@ -81,7 +88,7 @@ def scan(*, now: dt.datetime, days: tuple[dt.date, ...] | None = None) -> list[A
             if not any(when > day - dt.timedelta(days=7 * rules.TREND_WEEKS) for when in counts):
                 continue
             for rule in rules.RULES:
-                finding = rule(lambda d, c=counts: c.get(d, 0), day, seasonal=seasonal)
+                finding = rule(functools.partial(_count_of, counts), day, seasonal=seasonal)
                 if finding is not None:
                     alert = _raise(finding, category=category, district=district, now=now)
                     if alert is not None:
@@ -120,7 +127,9 @@ def _raise(finding: rules.Finding, *, category: str, district: str, now: dt.date
 
 def alert_text(alert: Alert) -> str:
     where = alert.district_name or _("whole city")
-    return _("%(kind)s: %(category)s in %(where)s, %(observed)d orders from %(start)s to %(end)s (expected %(expected).1f)") % {
+    return _(
+        "%(kind)s: %(category)s in %(where)s, %(observed)d orders from %(start)s to %(end)s (expected %(expected).1f)"
+    ) % {
         "kind": alert.get_kind_display(),
         "category": alert.category_name,
         "where": where,
@@ -140,7 +149,14 @@ def deliver(alert: Alert, *, now: dt.datetime) -> None:
         text = alert_text(alert)
         url = reverse("analytics:alert", args=[alert.pk])
         try:
-            notify_role(role=Role.SUPERVISOR, kind="early_warning", title=_("Early warning"), body=text, url=url, now=now)
+            notify_role(
+                role=Role.SUPERVISOR,
+                kind="early_warning",
+                title=_("Early warning"),
+                body=text,
+                url=url,
+                now=now,
+            )
         except Exception:
             log.exception("early warning %s: in-app notification failed", alert.cause_key)
         supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True).exclude(phone="")

@@ -67,12 +67,16 @@ def candidates(*, since: dt.datetime, until: dt.datetime) -> list[Candidate]:
     rows = list(
         OrderSignature.objects.filter(received_at__gte=since, received_at__lt=until)
         .order_by("received_at", "order_id")
-        .values_list("order_id", "received_at", "terms", "place", "place_label", "district", "caller", "likes")
+        .values_list(
+            "order_id", "received_at", "terms", "place", "place_label", "district", "caller", "likes"
+        )
         .iterator(chunk_size=20000)
     )
     if not rows:
         return []
-    ids, times, terms, place_keys, labels, districts, callers, likes = (list(col) for col in zip(*rows, strict=True))
+    ids, times, terms, place_keys, labels, districts, callers, likes = (
+        list(col) for col in zip(*rows, strict=True)
+    )
     del rows
     corpus = grouping.Corpus(terms=terms, places=place_keys, districts=districts)
     groups = grouping.group(corpus)

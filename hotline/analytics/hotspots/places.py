@@ -15,41 +15,52 @@ Two mentions name the same place when their keys are equal: the key is the name 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from hotline.core import refcache
 
+
+def _words(text: str) -> list[str]:
+    """Word lists are written as one space-separated string: easier to read and to extend."""
+    return text.split()
+
+
 ENDINGS = frozenset(
-    "工业园区 产业园区 开发区 小区 花园 家园 公寓 大厦 广场 新村 社区 村委会 居委会 苑 庭 府 湾 城 园 里 村 组 "
-    "路 街 巷 大道 大街 桥 隧道 小学 中学 大学 学院 学校 幼儿园 医院 卫生院 市场 菜市场 商场 超市 公园 车站 "
-    "地铁站 站 工地 楼盘 码头 机场 景区 宿舍 工业园 广场 中心".split()
+    _words(
+        "工业园区 产业园区 开发区 小区 花园 家园 公寓 大厦 广场 新村 社区 村委会 居委会 苑 庭 府 湾 城 园 里 村 组 "
+        "路 街 巷 大道 大街 桥 隧道 小学 中学 大学 学院 学校 幼儿园 医院 卫生院 市场 菜市场 商场 超市 公园 车站 "
+        "地铁站 站 工地 楼盘 码头 机场 景区 宿舍 工业园 广场 中心"
+    )
 )
 _ENDING_TUPLE = tuple(ENDINGS)
 _LONG_ENDINGS = tuple(e for e in ENDINGS if len(e) >= 2)
 # Words that end like a place but are not one.
 _NOT_PLACES = frozenset(
-    "这里 那里 哪里 家里 心里 公里 夜里 村里 城里 县城 省城 城市 道路 马路 公路 出路 思路 网站 车站 学校 医院 "
-    "市场 公园 广场 工地 小区 社区 花园 校园 乡村 农村 城区 全城 城乡 项目 宿舍 学院 大学 小学 中学 幼儿园 "
-    "中心 政府 站 街 路 村 城 园 里 组 桥 湾 府 苑 庭 巷 一路 沿路 半路 走路 修路 让路 铺路 线路 电路 水路 "
-    "套路 门路 来路 上路 带路 找路 迷路 各组 小组 本组 该村 本村 全村 各村 邻村 我村 附近 里面 这边 那边 满大街 "
-    "大街小巷 党和政府 人民政府 市政府 县政府 区政府".split()
+    _words(
+        "这里 那里 哪里 家里 心里 公里 夜里 村里 城里 县城 省城 城市 道路 马路 公路 出路 思路 网站 车站 学校 医院 "
+        "市场 公园 广场 工地 小区 社区 花园 校园 乡村 农村 城区 全城 城乡 项目 宿舍 学院 大学 小学 中学 幼儿园 "
+        "中心 政府 站 街 路 村 城 园 里 组 桥 湾 府 苑 庭 巷 一路 沿路 半路 走路 修路 让路 铺路 线路 电路 水路 "
+        "套路 门路 来路 上路 带路 找路 迷路 各组 小组 本组 该村 本村 全村 各村 邻村 我村 附近 里面 这边 那边 满大街 "
+        "大街小巷 党和政府 人民政府 市政府 县政府 区政府"
+    )
 )
 _NOT_NAMES = frozenset(
-    "政府 问题 部门 领导 居民 业主 群众 市民 百姓 村民 情况 工作 单位 人员 我们 他们 大家 家长 学生 老师 "
-    "教师 职工 员工 师傅 孩子 小孩 老人 社会 国家 人民政府 建议 投诉 举报 咨询 反映 关于 请求 要求 希望 附近 "
-    "周边 旁边 门口 对面 所在 当地 本地 地方 管理 物业 开发商 公司 业委会 相关 有关 严重 长期 至今 已经 一直 "
-    "目前 现在 今年 去年 明年 每天 晚上 早上 白天 夜间 全市 全县 全区 城区 市区 乡镇 农村 我家 家里 楼下 楼上 "
-    "之前 以前 以后 最近 多次 没有 不能 无法 进行 存在 出现 发生 造成 影响 导致 位于 坐落 处于 属于 收费 停车 "
-    "标准 安全 环境 卫生 噪音 油烟 垃圾 施工 改造 建设 拆迁 安置 补偿 工资 费用 交通 出行 道路 公交 地铁 "
-    "设施 车辆 违章 违法 违规".split()
+    _words(
+        "政府 问题 部门 领导 居民 业主 群众 市民 百姓 村民 情况 工作 单位 人员 我们 他们 大家 家长 学生 老师 "
+        "教师 职工 员工 师傅 孩子 小孩 老人 社会 国家 人民政府 建议 投诉 举报 咨询 反映 关于 请求 要求 希望 附近 "
+        "周边 旁边 门口 对面 所在 当地 本地 地方 管理 物业 开发商 公司 业委会 相关 有关 严重 长期 至今 已经 一直 "
+        "目前 现在 今年 去年 明年 每天 晚上 早上 白天 夜间 全市 全县 全区 城区 市区 乡镇 农村 我家 家里 楼下 楼上 "
+        "之前 以前 以后 最近 多次 没有 不能 无法 进行 存在 出现 发生 造成 影响 导致 位于 坐落 处于 属于 收费 停车 "
+        "标准 安全 环境 卫生 噪音 油烟 垃圾 施工 改造 建设 拆迁 安置 补偿 工资 费用 交通 出行 道路 公交 地铁 "
+        "设施 车辆 违章 违法 违规"
+    )
 )
-_NAME_TAGS = frozenset("n ns nr nz nt nrt nrfg ng j s f b a z tg zg vn".split())
-_PROPER_TAGS = frozenset("ns nz nr nrt nrfg".split())
+_NAME_TAGS = frozenset(_words("n ns nr nz nt nrt nrfg ng j s f b a z tg zg vn"))
+_PROPER_TAGS = frozenset(_words("ns nz nr nrt nrfg"))
 # Single-character endings that follow a proper name only ("幸福里", "金桂园"), not a common noun ("公积金里").
-_STRICT = frozenset("里 城 园 组 府 庭 湾".split())
-_TOWN_ENDINGS = ("街道", "镇", "乡")
+_STRICT = frozenset(_words("里 城 园 组 府 庭 湾"))
 # Masked administrative names of exported data (A市, A2区, K7县); written-out ones are found among the words.
 _ADMIN = re.compile(
     r"[A-Z][0-9]{0,2}(?:市|区|县)(?!长|委)"
@@ -61,10 +72,12 @@ ADMIN_ENDINGS = ("自治州", "新区", "街道", "省", "市", "区", "县", "�
 _TOWN_ENDINGS = ("镇", "乡")
 _DISTRICT_ENDINGS = ("新区", "区", "县")
 _NOT_ADMIN = frozenset(
-    "小区 社区 景区 园区 城区 市区 片区 辖区 校区 厂区 街区 学区 营区 矿区 山区 灾区 禁区 专区 选区 牧区 林区 郊区 "
-    "开发区 工业园区 产业园区 高新区 保税区 示范区 商业区 住宅区 生活区 办公区 服务区 风景区 居住区 安置区 "
-    "超市 城市 都市 夜市 菜市 股市 楼市 车市 城乡 家乡 老乡 下乡 故乡 异乡 城镇 乡镇 集镇 市镇 重镇 村镇 "
-    "本市 全市 我市 该市 本县 全县 我县 该县 本区 全区 我区 该区 本省 全省 我省 外省 该省 各区 各县 各市".split()
+    _words(
+        "小区 社区 景区 园区 城区 市区 片区 辖区 校区 厂区 街区 学区 营区 矿区 山区 灾区 禁区 专区 选区 牧区 林区 郊区 "
+        "开发区 工业园区 产业园区 高新区 保税区 示范区 商业区 住宅区 生活区 办公区 服务区 风景区 居住区 安置区 "
+        "超市 城市 都市 夜市 菜市 股市 楼市 车市 城乡 家乡 老乡 下乡 故乡 异乡 城镇 乡镇 集镇 市镇 重镇 村镇 "
+        "本市 全市 我市 该市 本县 全县 我县 该县 本区 全区 我区 该区 本省 全省 我省 外省 该省 各区 各县 各市"
+    )
 )
 _MASKED_DISTRICT = re.compile(r"[A-Z][0-9]{1,2}(?:区|县)")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]+$")
@@ -131,7 +144,7 @@ def _load_gazetteer() -> Gazetteer:
 def _tags() -> dict[str, str]:
     import jieba.posseg
 
-    return jieba.posseg.dt.word_tag_tab  # type: ignore[no-any-return]
+    return jieba.posseg.dt.word_tag_tab
 
 
 def _ending(word: str, tags: dict[str, str]) -> str:
@@ -199,7 +212,12 @@ def _admin_word(word: str, tags: dict[str, str]) -> bool:
     """A written-out division ("南山区", "石门乡", "海澄市"): ends like one, is a name, is not a common word."""
     if len(word) == 2 and word.endswith(_TOWN_ENDINGS) and word not in _NOT_ADMIN:
         return tags.get(word) in (None, "ns", "nr", "nz")  # "山镇" of a town jieba cut in two
-    if len(word) < 3 or word in _NOT_ADMIN or not word.endswith(ADMIN_ENDINGS) or word.endswith(("小区", "社区")):
+    if (
+        len(word) < 3
+        or word in _NOT_ADMIN
+        or not word.endswith(ADMIN_ENDINGS)
+        or word.endswith(("小区", "社区"))
+    ):
         return False
     if any(word.endswith(generic) for generic in _NOT_ADMIN if len(generic) >= 3):
         return False
@@ -208,7 +226,12 @@ def _admin_word(word: str, tags: dict[str, str]) -> bool:
 
 
 def _name_before_admin(word: str, ending: str, tags: dict[str, str]) -> bool:
-    if len(word) < (1 if ending in _TOWN_ENDINGS else 2) or word in _NOT_NAMES or word in _NOT_ADMIN or not _NAME_CHARS.match(word):
+    if (
+        len(word) < (1 if ending in _TOWN_ENDINGS else 2)
+        or word in _NOT_NAMES
+        or word in _NOT_ADMIN
+        or not _NAME_CHARS.match(word)
+    ):
         return False
     tag = tags.get(word)
     return tag is None or tag in _PROPER_TAGS or tag in ("f", "t", "a", "nr", "n", "ng", "b", "s")
@@ -226,7 +249,12 @@ def segment_text(text: str, cut: Callable[[str], list[str]]) -> Segmented:
         if start > cursor:
             position = cursor
             for word in cut(text[cursor:start]):
-                if word in ADMIN_ENDINGS and words and not flags[-1] and _name_before_admin(words[-1], word, tags):
+                if (
+                    word in ADMIN_ENDINGS
+                    and words
+                    and not flags[-1]
+                    and _name_before_admin(words[-1], word, tags)
+                ):
                     words[-1] += word  # "西江" + "区"
                     flags[-1] = True
                 elif _admin_word(word, tags):

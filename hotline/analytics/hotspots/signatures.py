@@ -8,10 +8,12 @@ order comes in or its title or place is corrected (``sign_orders``); detection c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -22,6 +24,12 @@ from hotline.workorders.models import WorkOrder
 
 from ..models import OrderSignature, OrderSupport
 from . import places
+
+
+def _words(text: str) -> list[str]:
+    """Word lists are written as one space-separated string: easier to read and to extend."""
+    return text.split()
+
 
 # Bumped whenever what a signature holds changes; older signatures are recomputed on use.
 VERSION = 1
@@ -34,13 +42,15 @@ MAX_CONTENT_TERMS = 60
 
 # Words every request uses, whatever it is about.
 DOMAIN_STOPWORDS = frozenset(
-    "问题 反映 投诉 举报 咨询 建议 请求 要求 解决 处理 相关 部门 有关 领导 尊敬 政府 市民 群众 情况 进行 工作 "
-    "现在 一直 至今 多次 严重 这样 非常 感谢 盼望 恳请 恳求 强烈 呼吁 关于 请问 能否 是否 为什么 为何 怎么办 "
-    "时候 今年 去年 本人 我家 大家 网友 留言 答复 回复 一下 一些 所有 这些 那些 一起 以及 还有 但是 而且 并且 "
-    "可是 由于 不能 不是 需要 应该 必须 导致 造成 存在 出现 发生 时间 希望 能够 得到 帮助 重视 关注 给予 尽快 "
-    "及时 有关部门 相关部门 市长 书记 县长 区长 局长 主任 同志 您好 你好 谢谢 麻烦 知道 认为 觉得 表示 告知 "
-    "了解 看到 发现 已经 目前 这里 那里 一个 每天 之后 之前 以后 以前 期间 当时 其中 同时 这种 那种 如此 特别 "
-    "十分 真的 根本 完全 还是 只是 就是 或者 然后 而是 不会 没有 不要 不予 不再 是不是 有没有 有人 大量 很多".split()
+    _words(
+        "问题 反映 投诉 举报 咨询 建议 请求 要求 解决 处理 相关 部门 有关 领导 尊敬 政府 市民 群众 情况 进行 工作 "
+        "现在 一直 至今 多次 严重 这样 非常 感谢 盼望 恳请 恳求 强烈 呼吁 关于 请问 能否 是否 为什么 为何 怎么办 "
+        "时候 今年 去年 本人 我家 大家 网友 留言 答复 回复 一下 一些 所有 这些 那些 一起 以及 还有 但是 而且 并且 "
+        "可是 由于 不能 不是 需要 应该 必须 导致 造成 存在 出现 发生 时间 希望 能够 得到 帮助 重视 关注 给予 尽快 "
+        "及时 有关部门 相关部门 市长 书记 县长 区长 局长 主任 同志 您好 你好 谢谢 麻烦 知道 认为 觉得 表示 告知 "
+        "了解 看到 发现 已经 目前 这里 那里 一个 每天 之后 之前 以后 以前 期间 当时 其中 同时 这种 那种 如此 特别 "
+        "十分 真的 根本 完全 还是 只是 就是 或者 然后 而是 不会 没有 不要 不予 不再 是不是 有没有 有人 大量 很多"
+    )
 )
 _NOISE = re.compile(r"^(?:\d+|[0-9零一二三四五六七八九十百千万两]+[年月日号时点分楼层栋单元室期]?|[a-zA-Z])$")
 
@@ -72,6 +82,10 @@ def problem_words(seg: places.Segmented, spans: tuple[tuple[int, int], ...], pla
     return words
 
 
+def _cut(tokenizer: Any, text: str, *, hmm: bool) -> list[str]:
+    return list(tokenizer.lcut(text, HMM=hmm))
+
+
 def build(*, title: str, content: str, location_text: str = "", division_district: str = "") -> Signature:
     tokenizer = segment.tokenizer()
     found: list[places.Resolved] = []
@@ -86,7 +100,7 @@ def build(*, title: str, content: str, location_text: str = "", division_distric
             found.append(places.Resolved(None, "", ()))
             segmented.append(None)
             continue
-        seg = places.segment_text(text, lambda piece, hmm=hmm: tokenizer.lcut(piece, HMM=hmm))
+        seg = places.segment_text(text, functools.partial(_cut, tokenizer, hmm=hmm))
         found.append(places.resolve(seg, division_district=division_district))
         segmented.append(seg)
     place = next((r.place for r in found if r.place is not None), None)

@@ -7,7 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import models
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
@@ -95,9 +97,15 @@ def labels(dimension: str, keys: Iterable[str]) -> dict[str, str]:
     elif dimension == "channel":
         names.update(dict(Channel.objects.filter(code__in=wanted).values_list("code", "name")))
     elif dimension in ("category", "district", "unit"):
-        model = {"category": Category, "district": Division, "unit": Unit}[dimension]
+        models_by_dimension: dict[str, type[models.Model]] = {
+            "category": Category,
+            "district": Division,
+            "unit": Unit,
+        }
+        model = models_by_dimension[dimension]
         ids = [int(k) for k in wanted if k.isdigit()]
-        names.update({str(pk): name for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")})
+        found = model._default_manager.filter(pk__in=ids).values_list("pk", "name")
+        names.update({str(pk): str(name) for pk, name in found})
     elif dimension == "cd":
         categories = labels("category", {k.split(":")[0] for k in wanted})
         districts = labels("district", {k.split(":")[1] for k in wanted if ":" in k})
@@ -158,7 +166,13 @@ def _value(metric: str, row: dict[str, int | None]) -> float:
 
 
 def counter_rows(
-    *, dimension: str, p: Period, grain: str, metric: str, district: int | None = None, category: int | None = None
+    *,
+    dimension: str,
+    p: Period,
+    grain: str,
+    metric: str,
+    district: int | None = None,
+    category: int | None = None,
 ) -> tuple[str, list[dict[str, object]]]:
     """Summed counter rows (bucket, key, sums) of a dimension, with the cross filters the counters
     support: a district for the category dimension, a category for the district dimension."""
@@ -178,7 +192,10 @@ def counter_rows(
     else:
         stats = stats.filter(dimension=dimension)
     rows = list(
-        stats.annotate(bucket=_truncated(grain)).values("bucket", "key").annotate(**_metric_sums(metric)).order_by()
+        stats.annotate(bucket=_truncated(grain))
+        .values("bucket", "key")
+        .annotate(**_metric_sums(metric))
+        .order_by()
     )
     if stored == "cd":
         position = 0 if dimension == "category" else 1
@@ -206,9 +223,13 @@ def trend(
     """A dimension's series over time: the ``limit`` largest keys, the rest summed as "others"."""
     if dimension not in (*TREND_DIMENSIONS, "all"):
         raise ValidationFailed(
-            f"Unknown dimension {dimension!r}.", code="invalid_dimension", details={"allowed": TREND_DIMENSIONS}
+            f"Unknown dimension {dimension!r}.",
+            code="invalid_dimension",
+            details={"allowed": TREND_DIMENSIONS},
         )
-    _, rows = counter_rows(dimension=dimension, p=p, grain=grain, metric=metric, district=district, category=category)
+    _stored, rows = counter_rows(
+        dimension=dimension, p=p, grain=grain, metric=metric, district=district, category=category
+    )
     axis = buckets(p, grain)
     position = {bucket: i for i, bucket in enumerate(axis)}
     by_key: dict[str, list[dict[str, int | None]]] = defaultdict(lambda: [{} for _ in axis])
@@ -216,7 +237,7 @@ def trend(
         bucket = row["bucket"]
         if isinstance(bucket, dt.datetime):
             bucket = bucket.date()
-        index = position.get(bucket)  # type: ignore[arg-type]
+        index = position.get(bucket) if isinstance(bucket, dt.date) else None
         if index is None:
             continue
         by_key[str(row["key"])][index] = row  # type: ignore[assignment]
@@ -344,7 +365,7 @@ def today(user: User, *, now: dt.datetime) -> Today:
 LIVE = ("backlog", "due_soon", "overdue")
 
 
-def _live_orders(kind: str, *, now: dt.datetime) -> QuerySet[Assignment]:
+def _live_orders(kind: str, *, now: dt.datetime) -> QuerySet[Assignment, Any]:
     active = Assignment.objects.filter(state__in=queues.ACTIVE)
     if kind == "due_soon":
         active = active.filter(warn_at__lte=now, due_at__gte=now)

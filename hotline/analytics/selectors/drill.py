@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 
 from hotline.core.errors import ValidationFailed
 from hotline.directory.models import User
-from hotline.workorders.selectors import workorders_for_user
 from hotline.workorders.models import WorkOrder
+from hotline.workorders.selectors import workorders_for_user
 
 from ..facts import DIMENSIONS
 from ..models import METRICS

@@ -42,3 +42,12 @@ def west(city):
 
     refcache.invalidate()
     return {"district": district, "street": street, "root": root, "noise": noise}
+
+
+@pytest.fixture
+def frozen(monkeypatch, now):
+    """Pages and commands ask ``hotline.core.clock.now()``: pin it to the ``now`` fixture."""
+    from hotline.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: now)
+    return now

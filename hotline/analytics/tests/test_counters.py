@@ -83,7 +83,9 @@ def test_incremental_counters_equal_a_full_recount(
         first = wo.workorder_review_return(order=first, actor=dispatcher, accept=True, now=at + step)
         first = wo.workorder_dispatch(order=first, actor=dispatcher, lead=city.water, now=at + step)
         first = wo.workorder_sign(order=first, actor=unit_handler, now=at + step)
-        first = wo.workorder_reply(order=first, actor=unit_handler, text="已处理", solved=False, now=at + 2 * step)
+        first = wo.workorder_reply(
+            order=first, actor=unit_handler, text="已处理", solved=False, now=at + 2 * step
+        )
         first = wo.workorder_review_reply(order=first, actor=dispatcher, accept=True, now=at + 2 * step)
         first = wo.workorder_callback(
             order=first, actor=agent, satisfaction="dissatisfied", solved=False, now=at + 3 * step
@@ -102,7 +104,9 @@ def test_incremental_counters_equal_a_full_recount(
         second = wo.workorder_review_reply(
             order=second, actor=dispatcher, accept=False, comment="请补充", now=at + step
         )
-        second = wo.workorder_reply(order=second, actor=unit_handler, text="补充", solved=True, now=at + 2 * step)
+        second = wo.workorder_reply(
+            order=second, actor=unit_handler, text="补充", solved=True, now=at + 2 * step
+        )
         wo.workorder_merge(order=orders[3], master=orders[4], actor=agent, now=at)
         wo.workorder_answer(order=web, actor=agent, answer="已解答", now=at)
         wo.workorder_reject(order=orders[5], actor=agent, reason_code="jurisdiction", now=at)
@@ -110,7 +114,12 @@ def test_incremental_counters_equal_a_full_recount(
     assert OrderFact.objects.count() == 7
     # the reopened order counts under its new dispatch, with no reply yet
     fact = OrderFact.objects.get(order=first)
-    assert (fact.unit_id, fact.replied_day, fact.callback_day, fact.outcome) == (city.water.pk, None, None, "")
+    assert (fact.unit_id, fact.replied_day, fact.callback_day, fact.outcome) == (
+        city.water.pk,
+        None,
+        None,
+        "",
+    )
     moved = OrderFact.objects.get(order=orders[1])
     assert (moved.category_id, moved.district_id) == (west["root"].pk, west["district"].pk)
 

@@ -47,9 +47,18 @@ def test_planted_issues_come_out_on_top_without_noise(agent, now):
     )
     # noise at the planted places, about other problems, must stay out of the planted issues
     texts += [
-        synthetic.Text("翠竹苑小区停车收费不合理", "翠竹苑小区物业突然提高停车费，没有经过业主大会同意。", "翠竹苑小区", "noise"),
-        synthetic.Text("翠竹苑小区垃圾清运不及时", "翠竹苑小区垃圾桶满了好几天没人清运。", "翠竹苑小区", "noise"),
-        synthetic.Text("临江路路灯不亮", "临江路附近路灯已经很久不亮了，晚上出行很不安全。", "临江路", "noise"),
+        synthetic.Text(
+            "翠竹苑小区停车收费不合理",
+            "翠竹苑小区物业突然提高停车费，没有经过业主大会同意。",
+            "翠竹苑小区",
+            "noise",
+        ),
+        synthetic.Text(
+            "翠竹苑小区垃圾清运不及时", "翠竹苑小区垃圾桶满了好几天没人清运。", "翠竹苑小区", "noise"
+        ),
+        synthetic.Text(
+            "临江路路灯不亮", "临江路附近路灯已经很久不亮了，晚上出行很不安全。", "临江路", "noise"
+        ),
         synthetic.Text("银杏家园电梯故障", "银杏家园电梯坏了，物业一直没修。", "银杏家园", "noise"),
     ]
     kinds = {order.pk: kind for order, kind in _load(texts, agent=agent, start=start, days=29, rng=rng)}
@@ -77,7 +86,11 @@ def test_contract_shape(agent, now):
     kinds = {
         order.pk: kind
         for order, kind in _load(
-            synthetic.noise(rng, 60) + synthetic.planted(rng, "elevator", 4), agent=agent, start=start, days=9, rng=rng
+            synthetic.noise(rng, 60) + synthetic.planted(rng, "elevator", 4),
+            agent=agent,
+            start=start,
+            days=9,
+            rng=rng,
         )
     }
     issues = hot_issues(since=start, until=now, top=5)
@@ -111,14 +124,18 @@ def test_real_messages_group_into_coherent_issues():
     repeated topics are found."""
     rows = _real_messages()
     sigs = [signatures.build(title=r["留言主题"], content=r["留言详情"]) for r in rows]
-    groups = grouping.group(grouping.Corpus([s.terms for s in sigs], [s.place for s in sigs], [s.district for s in sigs]))
+    groups = grouping.group(
+        grouping.Corpus([s.terms for s in sigs], [s.place for s in sigs], [s.district for s in sigs])
+    )
     assert 40 <= len(groups.members) <= 400
     titles = {i: rows[i]["留言主题"] for i in range(len(rows))}
     for members in groups.members.values():
         places = {sigs[i].place for i in members if sigs[i].place}
         assert len(places) <= 1  # never two specific places in one issue
         centre = groups.matrix[members].sum(axis=0)
-        closeness = (groups.matrix[members] @ centre.T).A.ravel() / max(float((centre @ centre.T)[0, 0]) ** 0.5, 1e-9)
+        closeness = (groups.matrix[members] @ centre.T).A.ravel() / max(
+            float((centre @ centre.T)[0, 0]) ** 0.5, 1e-9
+        )
         assert closeness.min() >= grouping.CORE_THRESHOLD - 1e-9, [titles[i] for i in members]
 
     def group_of(fragment):

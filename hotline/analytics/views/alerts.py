@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hotline.core.clock import now
+from hotline.core import clock
 from hotline.core.errors import ApplicationError
 
 from .. import charts
@@ -26,7 +26,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = Alert.objects.all()
     if state in Alert.State.values:
         alerts = alerts.filter(state=state)
-    return render(request, "analytics/alerts.html", {"alerts": alerts[:200], "state": state, "states": Alert.State.choices})
+    return render(
+        request,
+        "analytics/alerts.html",
+        {"alerts": alerts[:200], "state": state, "states": Alert.State.choices},
+    )
 
 
 @center_required
@@ -38,9 +42,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         key, dimension = str(alert.category_id), "category"
     counts = dict(
-        DailyStat.objects.filter(dimension=dimension, key=key, day__gte=start, day__lte=alert.period_end).values_list(
-            "day", "received"
-        )
+        DailyStat.objects.filter(
+            dimension=dimension, key=key, day__gte=start, day__lte=alert.period_end
+        ).values_list("day", "received")
     )
     days = [start + dt.timedelta(days=i) for i in range((alert.period_end - start).days + 1)]
     chart = {
@@ -61,7 +65,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "alert": alert,
             "text": alert_text(alert),
             "chart": chart,
-            "orders_url": charts.drill_url(dimension=dimension, key=key, start=alert.period_start, end=alert.period_end),
+            "orders_url": charts.drill_url(
+                dimension=dimension, key=key, start=alert.period_start, end=alert.period_end
+            ),
         },
     )
 
@@ -76,7 +82,7 @@ def alert_handle_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=center_user(request),
             state=request.POST.get("state", ""),
             note=request.POST.get("note", ""),
-            now=now(),
+            now=clock.now(),
         )
         messages.success(request, _("Saved."))
     except ApplicationError as exc:

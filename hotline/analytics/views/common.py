@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hotline.core.clock import localtime, now
+from hotline.core import clock
+from hotline.core.clock import localtime
 from hotline.core.errors import ApplicationError, ValidationFailed
 from hotline.directory.models import User
 
@@ -42,9 +43,7 @@ def center_required(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except ApplicationError as exc:
-            return render(
-                request, "analytics/error.html", {"error": exc}, status=exc.status
-            )
+            return render(request, "analytics/error.html", {"error": exc}, status=exc.status)
 
     return wrapped  # type: ignore[return-value]
 
@@ -59,7 +58,7 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
 
 
 def parse_int(value: str | None, name: str) -> int | None:
-    if value in (None, ""):
+    if not value:
         return None
     if not value.isdigit():
         raise ValidationFailed(f"{name} must be a number.", code="invalid_number")
@@ -67,7 +66,7 @@ def parse_int(value: str | None, name: str) -> int | None:
 
 
 def today() -> dt.date:
-    return localtime(now()).date()
+    return localtime(clock.now()).date()
 
 
 def request_period(request: HttpRequest, grain: str) -> Period:

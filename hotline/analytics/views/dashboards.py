@@ -4,6 +4,7 @@ map, and the orders behind any figure. Every table exports to XLSX (``?format=xl
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hotline.core.clock import now
+from hotline.core import clock
 from hotline.directory.models import Division
 from hotline.taxonomy.models import Category
 
@@ -50,7 +51,11 @@ DIMENSION_LABELS = {
     "hour": gettext_lazy("hour and channel"),
     "cd": gettext_lazy("category and district"),
 }
-GRAIN_LABELS = {"day": gettext_lazy("by day"), "week": gettext_lazy("by week"), "month": gettext_lazy("by month")}
+GRAIN_LABELS = {
+    "day": gettext_lazy("by day"),
+    "week": gettext_lazy("by week"),
+    "month": gettext_lazy("by month"),
+}
 LIVE_LABELS = {
     "backlog": gettext_lazy("backlog"),
     "due_soon": gettext_lazy("due soon"),
@@ -63,7 +68,9 @@ def _choice(request: HttpRequest, name: str, allowed: tuple[str, ...] | list[str
     if value not in allowed:
         from hotline.core.errors import ValidationFailed
 
-        raise ValidationFailed(f"Unknown {name} {value!r}.", code=f"invalid_{name}", details={"allowed": allowed})
+        raise ValidationFailed(
+            f"Unknown {name} {value!r}.", code=f"invalid_{name}", details={"allowed": allowed}
+        )
     return value
 
 
@@ -71,7 +78,7 @@ def _choice(request: HttpRequest, name: str, allowed: tuple[str, ...] | list[str
 def home(request: HttpRequest) -> HttpResponse:
     """Today, live: receipts by channel and hour, the backlog, due soon and overdue, open warnings."""
     user = center_user(request)
-    at = now()
+    at = clock.now()
     live = board.today(user, now=at)
     day = live.day.isoformat()
     hours_chart = {
@@ -137,7 +144,9 @@ def trends(request: HttpRequest) -> HttpResponse:
     p = request_period(request, grain)
     district = parse_int(request.GET.get("district"), "district") if dimension == "category" else None
     category = parse_int(request.GET.get("category"), "category") if dimension == "district" else None
-    trend = board.trend(dimension=dimension, p=p, grain=grain, metric=metric, district=district, category=category)
+    trend = board.trend(
+        dimension=dimension, p=p, grain=grain, metric=metric, district=district, category=category
+    )
     drill_metric = {"on_time_rate": "on_time", "satisfaction_rate": "callbacks", "solved_rate": "solved"}.get(
         metric, metric
     )
@@ -187,15 +196,25 @@ def trends(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    label: str
+    values: dict[str, int]
+    late: int
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+    solved_rate: float | None
+    drill: dict[str, str]
+
+
 @center_required
 def performance(request: HttpRequest) -> HttpResponse:
     """SLA compliance, satisfaction and resolution over time, and the units ranked."""
     grain = _choice(request, "grain", board.GRAINS, "week")
     sort = _choice(request, "sort", ["received", *board.RATES, "dissatisfied"], "on_time_rate")
     p = request_period(request, grain)
-    rates = {
-        name: board.trend(dimension="all", p=p, grain=grain, metric=name).series for name in board.RATES
-    }
+    rates = {name: board.trend(dimension="all", p=p, grain=grain, metric=name).series for name in board.RATES}
     axis = board.buckets(p, grain)
     rate_chart = {
         "type": "line",
@@ -206,7 +225,11 @@ def performance(request: HttpRequest) -> HttpResponse:
                 "data": series[0].values if series else [0.0] * len(axis),
                 "drill": [
                     charts.drill_url(
-                        metric={"on_time_rate": "late", "satisfaction_rate": "dissatisfied", "solved_rate": "callbacks"}[name],
+                        metric={
+                            "on_time_rate": "late",
+                            "satisfaction_rate": "dissatisfied",
+                            "solved_rate": "callbacks",
+                        }[name],
                         start=max(b, p.start),
                         end=charts.bucket_end(b, grain, p.end),
                     )
@@ -223,19 +246,21 @@ def performance(request: HttpRequest) -> HttpResponse:
     else:
         units.sort(key=lambda u: (-u.values[sort], u.label))
     ranking = [
-        {
-            "rank": index,
-            "label": unit.label,
-            "values": unit.values,
-            "late": unit.values["replied"] - unit.values["on_time"],
-            "on_time_rate": unit.rate("on_time_rate"),
-            "satisfaction_rate": unit.rate("satisfaction_rate"),
-            "solved_rate": unit.rate("solved_rate"),
-            "drill": {
-                metric: charts.drill_url(dimension="unit", key=unit.key, metric=metric, start=p.start, end=p.end)
+        RankRow(
+            rank=index,
+            label=unit.label,
+            values=unit.values,
+            late=unit.values["replied"] - unit.values["on_time"],
+            on_time_rate=unit.rate("on_time_rate"),
+            satisfaction_rate=unit.rate("satisfaction_rate"),
+            solved_rate=unit.rate("solved_rate"),
+            drill={
+                metric: charts.drill_url(
+                    dimension="unit", key=unit.key, metric=metric, start=p.start, end=p.end
+                )
                 for metric in ("received", "replied", "late", "callbacks", "dissatisfied")
             },
-        }
+        )
         for index, unit in enumerate(units, start=1)
     ]
     ranking_chart = charts.bars(
@@ -254,12 +279,18 @@ def performance(request: HttpRequest) -> HttpResponse:
             _("callbacks"), _("satisfied"), _("basically satisfied"), _("dissatisfied"), _("satisfaction rate"),
             _("resolution rate"),
         ]  # fmt: skip
+        counts = ("received", "replied", "on_time")
+        later = ("callbacks", "satisfied", "basically", "dissatisfied")
         rows = [
             [
-                r["rank"], r["label"], r["values"]["received"], r["values"]["replied"], r["values"]["on_time"],
-                r["on_time_rate"], r["values"]["callbacks"], r["values"]["satisfied"], r["values"]["basically"],
-                r["values"]["dissatisfied"], r["satisfaction_rate"], r["solved_rate"],
-            ]  # fmt: skip
+                r.rank,
+                r.label,
+                *(r.values[m] for m in counts),
+                r.on_time_rate,
+                *(r.values[m] for m in later),
+                r.satisfaction_rate,
+                r.solved_rate,
+            ]
             for r in ranking
         ]
         return xlsx(workbook(_("Unit ranking"), header, rows), f"ranking-{p.start}-{p.end}.xlsx")
@@ -296,18 +327,27 @@ def district_map(request: HttpRequest) -> HttpResponse:
     cells = []
     rows = []
     for division in districts:
-        item = by_key.get(str(division.pk)) or board.KeyTotals(str(division.pk), division.name, dict.fromkeys(METRICS, 0))
+        item = by_key.get(str(division.pk)) or board.KeyTotals(
+            str(division.pk), division.name, dict.fromkeys(METRICS, 0)
+        )
         if metric == "per_day":
             value: float | None = round(item.values["received"] / p.days, 1)
         elif metric in board.RATES:
             value = item.rate(metric)
         else:
             value = item.values[metric]
-        drill_metric = {"on_time_rate": "late", "satisfaction_rate": "dissatisfied", "solved_rate": "callbacks"}.get(
-            metric, "dissatisfied" if metric == "dissatisfied" else "received"
-        )
+        drill_metric = {
+            "on_time_rate": "late",
+            "satisfaction_rate": "dissatisfied",
+            "solved_rate": "callbacks",
+        }.get(metric, "dissatisfied" if metric == "dissatisfied" else "received")
         url = charts.drill_url(
-            dimension="district", key=division.pk, metric=drill_metric, start=p.start, end=p.end, category=category
+            dimension="district",
+            key=division.pk,
+            metric=drill_metric,
+            start=p.start,
+            end=p.end,
+            category=category,
         )
         row, col = layout[division.code]
         cells.append((division.name, row, col, value, url))
@@ -352,7 +392,7 @@ def orders(request: HttpRequest) -> HttpResponse:
         district=parse_int(request.GET.get("district"), "district"),
         category=parse_int(request.GET.get("category"), "category"),
     )
-    at = now()
+    at = clock.now()
     found = drill_orders(user, drill, now=at)
     if wants_xlsx(request):
         return xlsx(orders_workbook(user, found), "orders.xlsx")
@@ -362,7 +402,9 @@ def orders(request: HttpRequest) -> HttpResponse:
         key_label = board.labels(drill.dimension, [drill.key]).get(drill.key, drill.key)
     from hotline.workorders.lifecycle import Status
 
-    live_label = LIVE_LABELS.get(drill.live) or (Status(drill.live).label if drill.live in Status.values else "")
+    live_label = LIVE_LABELS.get(drill.live) or (
+        Status(drill.live).label if drill.live in Status.values else ""
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

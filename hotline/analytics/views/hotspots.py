@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hotline.core.clock import local_tz, localtime, now
+from hotline.core import clock
+from hotline.core.clock import local_tz, localtime
 from hotline.core.errors import ValidationFailed
 from hotline.directory.models import Unit, User
 from hotline.workorders.selectors import workorders_for_user
@@ -27,10 +28,15 @@ from ..exports import workbook
 from ..hotspots.detect import Candidate, HotIssue, candidates, materialize
 from ..hotspots.heat import Heat
 from ..themes import THEME_ROLES, theme_promote
-from .common import center_required, center_user, parse_date, wants_xlsx, xlsx
+from .common import center_required, center_user, parse_date, parse_int, wants_xlsx, xlsx
 
 WINDOWS = (7, 30, 90)
 KEEP = 50
+
+
+def _issue_cells(issue: HotIssue) -> list[object]:
+    return [issue.rank, issue.place, issue.description, issue.score, issue.size, issue.callers, issue.supports,
+            issue.first_at, issue.last_at]  # fmt: skip
 
 
 def window(*, days: int, at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -78,7 +84,9 @@ def compute(since: dt.datetime, until: dt.datetime, *, at: dt.datetime) -> dict[
     return data
 
 
-def cached_issues(since: dt.datetime, until: dt.datetime, *, top: int, at: dt.datetime) -> tuple[list[HotIssue], dt.datetime]:
+def cached_issues(
+    since: dt.datetime, until: dt.datetime, *, top: int, at: dt.datetime
+) -> tuple[list[HotIssue], dt.datetime]:
     data = cache.get(_key(since, until))
     if data is None:
         data = compute(since, until, at=at)
@@ -110,14 +118,16 @@ def _requested_window(request: HttpRequest, at: dt.datetime) -> tuple[dt.datetim
         )
     days = request.GET.get("days") or request.POST.get("days") or "30"
     if not days.isdigit() or int(days) not in WINDOWS:
-        raise ValidationFailed(f"Choose a window of {', '.join(map(str, WINDOWS))} days.", code="invalid_window")
+        raise ValidationFailed(
+            f"Choose a window of {', '.join(map(str, WINDOWS))} days.", code="invalid_window"
+        )
     since, until = window(days=int(days), at=at)
     return since, until, int(days)
 
 
 @center_required
 def hotspots(request: HttpRequest) -> HttpResponse:
-    at = now()
+    at = clock.now()
     since, until, days = _requested_window(request, at)
     top_text = request.GET.get("top") or "20"
     top = min(KEEP, int(top_text)) if top_text.isdigit() and int(top_text) > 0 else 20
@@ -126,8 +136,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         header = [_("rank"), _("place"), _("description"), _("heat"), _("orders"), _("callers"), _("supports"),
                   _("first"), _("last"), _("number"), _("received at"), _("title"), _("external id")]  # fmt: skip
         rows = [
-            [issue.rank, issue.place, issue.description, issue.score, issue.size, issue.callers, issue.supports,
-             issue.first_at, issue.last_at, order.number, order.received_at, order.title, order.external_id]  # fmt: skip
+            [*_issue_cells(issue), order.number, order.received_at, order.title, order.external_id]
             for issue in issues
             for order in issue.orders
         ]
@@ -152,7 +161,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
 @require_POST
 @center_required
 def recompute(request: HttpRequest) -> HttpResponse:
-    at = now()
+    at = clock.now()
     since, until, days = _requested_window(request, at)
     compute(since, until, at=at)
     target = reverse("analytics:hotspots")
@@ -165,7 +174,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 def promote(request: HttpRequest) -> HttpResponse:
     """GET: the promotion form for issue ``rank`` of the window; POST: create the monthly theme."""
     user = center_user(request)
-    at = now()
+    at = clock.now()
     units = Unit.objects.filter(active=True).exclude(kind=Unit.Kind.CENTER).order_by("code")
     owners = User.objects.filter(is_active=True, role__in=THEME_ROLES).order_by("username")
     if request.method == "POST":
@@ -173,7 +182,9 @@ def promote(request: HttpRequest) -> HttpResponse:
         numbers = [n for n in form.getlist("orders") if n]
         orders = list(workorders_for_user(user).filter(number__in=numbers))
         month = parse_date((form.get("month") or "") + "-01" if form.get("month") else None, "month")
-        lead = units.filter(pk=form.get("lead_unit")).first() if form.get("lead_unit") else None
+        lead_id = parse_int(form.get("lead_unit"), "lead_unit")
+        owner_id = parse_int(form.get("owner"), "owner")
+        lead = units.filter(pk=lead_id).first() if lead_id else None
         theme = theme_promote(
             actor=user,
             title=form.get("title", ""),
@@ -186,10 +197,10 @@ def promote(request: HttpRequest) -> HttpResponse:
             keywords=form.get("keywords", "").split(),
             since=_parse_instant(form.get("since")),
             until=_parse_instant(form.get("until")),
-            score=float(form.get("score") or 0),
+            score=_parse_score(form.get("score")),
             lead_unit=lead,
             units=list(units.filter(pk__in=[u for u in form.getlist("units") if u.isdigit()])),
-            owner=owners.filter(pk=form.get("owner")).first() if form.get("owner") else None,
+            owner=owners.filter(pk=owner_id).first() if owner_id else None,
             now=at,
         )
         return redirect("analytics:theme", pk=theme.pk)
@@ -199,12 +210,16 @@ def promote(request: HttpRequest) -> HttpResponse:
         raise ValidationFailed("Choose an issue to promote.", code="invalid_issue")
     issues, _computed = cached_issues(since, until, top=int(rank), at=at)
     if len(issues) < int(rank):
-        raise ValidationFailed("That issue is no longer in the list; reload the hot issues.", code="invalid_issue")
+        raise ValidationFailed(
+            "That issue is no longer in the list; reload the hot issues.", code="invalid_issue"
+        )
     issue = issues[int(rank) - 1]
     from ..models import OrderSignature
 
     keys = list(
-        OrderSignature.objects.filter(order__in=issue.orders).exclude(place="").values_list("place", flat=True)[:50]
+        OrderSignature.objects.filter(order__in=issue.orders)
+        .exclude(place="")
+        .values_list("place", flat=True)[:50]
     )
     place_key = max(set(keys), key=keys.count) if keys else ""
     return render(
@@ -221,6 +236,13 @@ def promote(request: HttpRequest) -> HttpResponse:
             "user": user,
         },
     )
+
+
+def _parse_score(value: str | None) -> float:
+    try:
+        return float(value or 0)
+    except ValueError as exc:
+        raise ValidationFailed("Invalid heat score.", code="invalid_number") from exc
 
 
 def _parse_instant(value: str | None) -> dt.datetime | None:

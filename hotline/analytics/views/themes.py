@@ -12,13 +12,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hotline.core.clock import now
+from hotline.core import clock
 from hotline.core.errors import ApplicationError, NotFound, ValidationFailed
 from hotline.directory.models import Unit, User
 
 from .. import charts
 from ..models import MonthlyTheme, ThemeTask
-from ..themes import THEME_ROLES, theme_add_task, theme_close, theme_for_user, theme_report, themes_for_user, tracking
+from ..themes import (
+    THEME_ROLES,
+    theme_add_task,
+    theme_close,
+    theme_for_user,
+    theme_report,
+    themes_for_user,
+    tracking,
+)
 from .common import parse_date
 
 
@@ -37,7 +45,11 @@ def theme_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in MonthlyTheme.State.values:
         themes = themes.filter(state=state)
-    return render(request, "analytics/themes.html", {"themes": themes[:200], "state": state, "states": MonthlyTheme.State.choices})
+    return render(
+        request,
+        "analytics/themes.html",
+        {"themes": themes[:200], "state": state, "states": MonthlyTheme.State.choices},
+    )
 
 
 @login_required
@@ -47,11 +59,13 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         theme = theme_for_user(user, pk)
     except NotFound as exc:
         return render(request, "analytics/error.html", {"error": exc}, status=404)
-    weeks = tracking(theme, now=now())
+    weeks = tracking(theme, now=clock.now())
     chart = {
         "type": "bar",
         "x": [week.isoformat() for week, _ in weeks],
-        "series": [{"name": _("new orders"), "data": [count for _, count in weeks], "drill": ["" for _ in weeks]}],
+        "series": [
+            {"name": _("new orders"), "data": [count for _, count in weeks], "drill": ["" for _ in weeks]}
+        ],
     }
     center = user.is_superuser or user.role in THEME_ROLES
     own_unit = user.unit_id if user.is_unit_staff else None
@@ -67,7 +81,9 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "center": center,
             "own_unit": own_unit,
-            "all_units": Unit.objects.filter(active=True).exclude(kind=Unit.Kind.CENTER).order_by("code") if center else [],
+            "all_units": Unit.objects.filter(active=True).exclude(kind=Unit.Kind.CENTER).order_by("code")
+            if center
+            else [],
             "drill": charts.drill_url,
         },
     )
@@ -75,7 +91,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = _staff(request)
-    at = now()
+    at = clock.now()
     try:
         theme = theme_for_user(user, pk)
         form = request.POST
@@ -84,12 +100,31 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             due = parse_date(form.get("due_on"), "due_on")
             if unit is None or due is None:
                 raise ValidationFailed("Choose the unit and the due date.", code="task_incomplete")
-            theme_add_task(theme=theme, actor=user, title=form.get("title", ""), unit=unit, due_on=due, now=at)
+            theme_add_task(
+                theme=theme, actor=user, title=form.get("title", ""), unit=unit, due_on=due, now=at
+            )
         elif action == "report":
-            task = ThemeTask.objects.filter(theme=theme, pk=form.get("task") or 0).first() if form.get("task") else None
-            theme_report(theme=theme, actor=user, text=form.get("text", ""), task=task, done=form.get("done") == "1", now=at)
+            task = (
+                ThemeTask.objects.filter(theme=theme, pk=form.get("task") or 0).first()
+                if form.get("task")
+                else None
+            )
+            theme_report(
+                theme=theme,
+                actor=user,
+                text=form.get("text", ""),
+                task=task,
+                done=form.get("done") == "1",
+                now=at,
+            )
         elif action == "close":
-            theme_close(theme=theme, actor=user, conclusion=form.get("conclusion", ""), cancel=form.get("cancel") == "1", now=at)
+            theme_close(
+                theme=theme,
+                actor=user,
+                conclusion=form.get("conclusion", ""),
+                cancel=form.get("cancel") == "1",
+                now=at,
+            )
         messages.success(request, _("Saved."))
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -220,3 +220,13 @@ def test_orders_are_only_surveyed_while_awaiting_callback(replied, now):
     order = replied(accept=False)
     assert fb.survey_start(order=order, now=now) is None
     assert WorkOrder.objects.get(pk=order.pk).status == "replied"
+
+
+def test_a_rating_from_the_portal_is_kept_as_another_channel(replied, django_capture_on_commit_callbacks, later):
+    order = replied()
+    with django_capture_on_commit_callbacks(execute=True):
+        wo.workorder_callback(
+            order=order, actor=None, satisfaction="satisfied", solved=True, channel="portal", now=later
+        )
+    survey = Survey.objects.get(order=order)
+    assert survey.state == Survey.State.ANSWERED and survey.channel == "other" and survey.answered_by is None

@@ -127,7 +127,9 @@ def report(request: HttpRequest, entry_id: int, payload: s.ReportIn) -> tuple[in
     order = workorders_for_user(user).filter(number=payload.order).first() if payload.order else None
     if payload.order and order is None:
         raise ValidationFailed(f"No order {payload.order}.", code="invalid_order")
-    created = kb.entry_report(entry=entry, actor=user, kind=payload.kind, comment=payload.comment, order=order, now=now())
+    created = kb.entry_report(
+        entry=entry, actor=user, kind=payload.kind, comment=payload.comment, order=order, now=now()
+    )
     return 201, s.ReportOut(
         id=created.pk, entry=entry.pk, kind=created.kind, state=created.state, created_at=created.created_at
     )

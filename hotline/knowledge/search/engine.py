@@ -72,14 +72,14 @@ def index_docs(entries: Iterable[Entry]) -> Iterator[IndexDoc]:
 def _docs_of(entries: list[Entry]) -> Iterator[IndexDoc]:
     version_ids = [e.published_id for e in entries if e.published_id]
     units: dict[int, list[int]] = {}
-    for vid, uid in EntryVersion.owner_units.through.objects.filter(entryversion_id__in=version_ids).values_list(
-        "entryversion_id", "unit_id"
-    ):
+    for vid, uid in EntryVersion.owner_units.through.objects.filter(
+        entryversion_id__in=version_ids
+    ).values_list("entryversion_id", "unit_id"):
         units.setdefault(vid, []).append(uid)
     divisions: dict[int, list[int]] = {}
-    for vid, did in EntryVersion.divisions.through.objects.filter(entryversion_id__in=version_ids).values_list(
-        "entryversion_id", "division_id"
-    ):
+    for vid, did in EntryVersion.divisions.through.objects.filter(
+        entryversion_id__in=version_ids
+    ).values_list("entryversion_id", "division_id"):
         divisions.setdefault(vid, []).append(did)
     for entry in entries:
         version = entry.published
@@ -114,10 +114,7 @@ def _live_entries(since: int | None = None) -> Iterator[Entry]:
         "published__effective_from",
         "published__expires_on",
     )
-    if since is not None:
-        queryset = queryset.filter(index_generation__gt=since)
-    else:
-        queryset = indexable(queryset)
+    queryset = queryset.filter(index_generation__gt=since) if since is not None else indexable(queryset)
     return queryset.order_by("pk").iterator(chunk_size=CHUNK)
 
 
@@ -183,12 +180,16 @@ class Engine:
         started = time.monotonic()
         self.generation = generation
         self.searcher = Searcher(
-            MainIndex.build(index_docs(_live_entries()), max_terms=conf.max_terms_per_entry(), generation=generation),
+            MainIndex.build(
+                index_docs(_live_entries()), max_terms=conf.max_terms_per_entry(), generation=generation
+            ),
             max_terms=conf.max_terms_per_entry(),
         )
         self.synonyms = load_synonyms()
         self.snapshot = ""
-        logger.info("knowledge index built: %s entries in %.2fs", self.searcher.size, time.monotonic() - started)
+        logger.info(
+            "knowledge index built: %s entries in %.2fs", self.searcher.size, time.monotonic() - started
+        )
 
     def _load_snapshot(self, name: str) -> bool:
         directory = conf.snapshot_dir()
@@ -242,7 +243,9 @@ def write_snapshot() -> Path | None:
     if state is None:
         with transaction.atomic():
             generation = bump_generation()
-    main = MainIndex.build(index_docs(_live_entries()), max_terms=conf.max_terms_per_entry(), generation=generation)
+    main = MainIndex.build(
+        index_docs(_live_entries()), max_terms=conf.max_terms_per_entry(), generation=generation
+    )
     name = f"index-{generation}-{secrets.token_hex(4)}"
     directory.mkdir(parents=True, exist_ok=True)
     main.save(directory / name)
@@ -257,7 +260,11 @@ def _prune_snapshots(directory: Path, *, keep: str) -> None:
     import shutil
 
     snapshots = sorted(
-        (p for p in directory.iterdir() if p.is_dir() and p.name.startswith("index-") and not p.name.endswith(".tmp")),
+        (
+            p
+            for p in directory.iterdir()
+            if p.is_dir() and p.name.startswith("index-") and not p.name.endswith(".tmp")
+        ),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )

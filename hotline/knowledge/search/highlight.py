@@ -13,7 +13,9 @@ def _pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
     terms = [t for t in terms if t]
     if not terms:
         return None
-    return re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)), re.IGNORECASE)
+    return re.compile(
+        "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)), re.IGNORECASE
+    )
 
 
 def mark(text: str, terms: Sequence[str]) -> SafeString:

@@ -36,7 +36,11 @@ from . import analysis
 
 K1 = 1.2
 # field name, weight, BM25 length normalisation b
-FIELDS: tuple[tuple[str, float, float], ...] = (("question", 3.0, 0.5), ("keywords", 2.0, 0.3), ("answer", 1.0, 0.75))
+FIELDS: tuple[tuple[str, float, float], ...] = (
+    ("question", 3.0, 0.5),
+    ("keywords", 2.0, 0.3),
+    ("answer", 1.0, 0.75),
+)
 # An entry must match this share of the query's term weight to be a result, but never more than the
 # weight of one word (or two character pairs): a long query may rightly match on one rare word.
 MIN_SHOULD_MATCH = 0.25
@@ -133,7 +137,7 @@ def _idf(df: float, n: float) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-def _saturate(tfn: FloatArray | float) -> Any:
+def _saturate(tfn: Any) -> Any:
     return tfn * (K1 + 1.0) / (K1 + tfn)
 
 
@@ -156,6 +160,20 @@ class MainIndex:
         "filter_docs",
     )
 
+    term_hashes: npt.NDArray[np.uint64]
+    indptr: npt.NDArray[np.int64]
+    post_docs: IntArray
+    post_weights: npt.NDArray[np.float32]
+    doc_entry: npt.NDArray[np.int64]
+    doc_public: npt.NDArray[np.bool_]
+    doc_category: IntArray
+    doc_effective: IntArray
+    doc_expires: IntArray
+    doc_signature: npt.NDArray[np.uint32]
+    filter_hashes: npt.NDArray[np.uint64]
+    filter_indptr: npt.NDArray[np.int64]
+    filter_docs: IntArray
+
     def __init__(self, arrays: dict[str, Any], meta: dict[str, Any]):
         for name in self.ARRAYS:
             setattr(self, name, arrays[name])
@@ -177,7 +195,13 @@ class MainIndex:
         vocab: dict[str, int] = {}
         p_doc, p_term, p_field, p_tf = array("i"), array("i"), array("b"), array("f")
         lengths: list[array[int]] = [array("i") for _ in FIELDS]
-        entry_ids, public, category, effective, expires = (array("q"), array("b"), array("i"), array("i"), array("i"))
+        entry_ids, public, category, effective, expires = (
+            array("q"),
+            array("b"),
+            array("i"),
+            array("i"),
+            array("i"),
+        )
         filters: dict[str, list[int]] = {}
         n = 0
         for doc, fields in _analyzed(docs, processes):
@@ -273,7 +297,9 @@ class MainIndex:
     @classmethod
     def load(cls, path: Path) -> MainIndex:
         meta = json.loads((path / "meta.json").read_text())
-        arrays = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in cls.ARRAYS}
+        arrays = {
+            name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in cls.ARRAYS
+        }
         return cls(arrays, meta)
 
     @property
@@ -293,15 +319,16 @@ class MainIndex:
 
     def score(self, terms: dict[str, float]) -> tuple[FloatArray, FloatArray]:
         """Scores and matched query weight of every entry (dense arrays over the main part)."""
+        empty: FloatArray = np.zeros(self.n_docs)
         if not terms or self.n_docs == 0 or len(self.term_hashes) == 0:
-            return np.zeros(self.n_docs), np.zeros(self.n_docs)
+            return empty, empty.copy()
         items = list(terms.items())
         hashes = np.array([term_hash(t) for t, _ in items], dtype=np.uint64)
         pos = np.searchsorted(self.term_hashes, hashes)
         pos_clipped = np.minimum(pos, len(self.term_hashes) - 1)
         found = self.term_hashes[pos_clipped] == hashes
         doc_parts: list[IntArray] = []
-        weight_parts: list[FloatArray] = []
+        weight_parts: list[Any] = []
         match_parts: list[FloatArray] = []
         for (_term, qw), p, ok in zip(items, pos_clipped, found, strict=True):
             if not ok:
@@ -313,10 +340,14 @@ class MainIndex:
             weight_parts.append(self.post_weights[start:end] * qw)
             match_parts.append(np.full(end - start, qw))
         if not doc_parts:
-            return np.zeros(self.n_docs), np.zeros(self.n_docs)
+            return empty, empty.copy()
         docs = np.concatenate(doc_parts)
-        scores = np.bincount(docs, weights=np.concatenate(weight_parts), minlength=self.n_docs)
-        matched = np.bincount(docs, weights=np.concatenate(match_parts), minlength=self.n_docs)
+        scores = np.asarray(
+            np.bincount(docs, weights=np.concatenate(weight_parts), minlength=self.n_docs), dtype=np.float64
+        )
+        matched = np.asarray(
+            np.bincount(docs, weights=np.concatenate(match_parts), minlength=self.n_docs), dtype=np.float64
+        )
         return scores, matched
 
     def docs_for(self, key: str) -> IntArray:
@@ -338,7 +369,9 @@ class MainIndex:
         if filters.internal_only:
             keep &= ~self.doc_public[candidates]
         if filters.category_ids is not None:
-            keep &= np.isin(self.doc_category[candidates], np.array(sorted(filters.category_ids), dtype=np.int32))
+            keep &= np.isin(
+                self.doc_category[candidates], np.array(sorted(filters.category_ids), dtype=np.int32)
+            )
         if filters.unit_id is not None:
             keep &= np.isin(candidates, self.docs_for(f"u:{filters.unit_id}"))
         if filters.division_ids is not None:
@@ -496,7 +529,10 @@ class Searcher:
         kept: list[Any] = []
         for score, match, entry_id, signature in hits:
             if collapse:
-                twin = next((i for i, other in enumerate(kept) if similarity(signature, other) >= NEAR_DUPLICATE), None)
+                twin = next(
+                    (i for i, other in enumerate(kept) if similarity(signature, other) >= NEAR_DUPLICATE),
+                    None,
+                )
                 if twin is not None:
                     result[twin].similar.append(entry_id)
                     continue
@@ -538,5 +574,7 @@ def similarity(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:
     return float(np.mean(a == b))
 
 
-def build_searcher(docs: Sequence[IndexDoc] | Iterable[IndexDoc], *, max_terms: int = 0, generation: int = 0) -> Searcher:
+def build_searcher(
+    docs: Sequence[IndexDoc] | Iterable[IndexDoc], *, max_terms: int = 0, generation: int = 0
+) -> Searcher:
     return Searcher(MainIndex.build(docs, max_terms=max_terms, generation=generation), max_terms=max_terms)

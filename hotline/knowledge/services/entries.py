@@ -182,14 +182,20 @@ def _event(
 
 
 def _attachments_after(
-    entry: Entry, actor: User, now: dt.datetime, files: Sequence[File], remove: Sequence[int]  # type: ignore[type-arg]
+    entry: Entry,
+    actor: User,
+    now: dt.datetime,
+    files: Sequence[File],  # type: ignore[type-arg]
+    remove: Sequence[int],
 ) -> list[dict[str, Any]]:
     current = list(entry.latest.attachments) if entry.latest is not None else []
     if remove:
         known = {a["id"] for a in current}
         unknown = set(remove) - known
         if unknown:
-            raise ValidationFailed(_("No such attachment."), code="invalid_attachment", details={"ids": sorted(unknown)})
+            raise ValidationFailed(
+                _("No such attachment."), code="invalid_attachment", details={"ids": sorted(unknown)}
+            )
         current = [a for a in current if a["id"] not in set(remove)]
     for checked in check_uploads(list(files)) if files else []:
         attachment = EntryAttachment(
@@ -301,7 +307,11 @@ def entry_update(
         entry = locked_entry(entry)
         if not policy.can_edit(actor, entry):
             raise _deny(_("You may not edit this entry."), "kb_edit_not_permitted")
-        if expected_version is not None and entry.latest is not None and entry.latest.number != expected_version:
+        if (
+            expected_version is not None
+            and entry.latest is not None
+            and entry.latest.number != expected_version
+        ):
             raise Conflict(
                 _("Someone saved a newer version meanwhile; reload the entry and edit again."),
                 code="stale_version",
@@ -312,7 +322,9 @@ def entry_update(
         changed = not clean.same_as(entry.latest) or bool(data.files) or bool(data.remove_attachments)
         if changed:
             attachments = _attachments_after(entry, actor, now, data.files, data.remove_attachments)
-            version = _new_version(entry, clean, actor=actor, now=now, note=data.note, attachments=attachments)
+            version = _new_version(
+                entry, clean, actor=actor, now=now, note=data.note, attachments=attachments
+            )
             entry.latest = version
             if entry.status in (EntryStatus.PUBLISHED, EntryStatus.WITHDRAWN, EntryStatus.RETURNED):
                 entry.status = EntryStatus.DRAFT
@@ -320,7 +332,9 @@ def entry_update(
             entry.save(update_fields=["latest", "status", "updated_at"])
             _event(entry, EntryAction.EDIT, actor=actor, now=now, version=version, comment=data.note)
             if data.remove_attachments:
-                EntryAttachment.objects.filter(entry=entry, pk__in=data.remove_attachments).update(removed_at=now)
+                EntryAttachment.objects.filter(entry=entry, pk__in=data.remove_attachments).update(
+                    removed_at=now
+                )
         if publish:
             entry = _publish(entry, actor=actor, now=now, comment=data.note)
     return entry
@@ -390,13 +404,17 @@ def _publish(entry: Entry, *, actor: User, now: dt.datetime, comment: str) -> En
     assert version is not None
     today = localtime(now).date()
     if version.expires_on and version.expires_on < today:
-        raise ValidationFailed(_("This version has already expired; change its expiry date."), code="kb_expired")
+        raise ValidationFailed(
+            _("This version has already expired; change its expiry date."), code="kb_expired"
+        )
     entry.published = version
     entry.published_at = now
     entry.withdrawn_at = None
     entry.status = EntryStatus.PUBLISHED
     start = max(today, version.effective_from) if version.effective_from else today
-    entry.review_due_on = start + dt.timedelta(days=version.review_cycle_days) if version.review_cycle_days else None
+    entry.review_due_on = (
+        start + dt.timedelta(days=version.review_cycle_days) if version.review_cycle_days else None
+    )
     entry.review_notified_for = None
     entry.expiry_notified_for = None
     entry.updated_at = now
@@ -456,7 +474,9 @@ def entry_confirm_review(*, entry: Entry, actor: User, now: dt.datetime, comment
     with transaction.atomic():
         entry = locked_entry(entry)
         if not policy.can_confirm(actor, entry):
-            raise _deny(_("Only the owning unit or the center confirms this entry."), "kb_confirm_not_permitted")
+            raise _deny(
+                _("Only the owning unit or the center confirms this entry."), "kb_confirm_not_permitted"
+            )
         version = entry.published
         assert version is not None
         today = localtime(now).date()

@@ -31,7 +31,9 @@ def entry_report(
     """Record that ``entry`` is wrong, outdated or unclear; its owners and the editors are told."""
     if kind not in ReportKind.values:
         raise ValidationFailed(
-            _("Say what is wrong with the entry."), code="invalid_report_kind", details={"allowed": ReportKind.values}
+            _("Say what is wrong with the entry."),
+            code="invalid_report_kind",
+            details={"allowed": ReportKind.values},
         )
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
@@ -83,7 +85,9 @@ def report_settle(
         report = EntryReport.objects.select_for_update().select_related("entry__latest").get(pk=report.pk)
         entry = report.entry
         if not (policy.is_editor(actor) or policy.owns(actor, entry)):
-            raise Forbidden(_("Only the owning unit or the center settles reports."), code="kb_settle_not_permitted")
+            raise Forbidden(
+                _("Only the owning unit or the center settles reports."), code="kb_settle_not_permitted"
+            )
         if report.state != ReportState.OPEN:
             raise Conflict(_("This report is already settled."), code="kb_report_settled")
         report.state = state

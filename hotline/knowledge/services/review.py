@@ -75,7 +75,11 @@ def review_sweep(*, now: dt.datetime) -> SweepResult:
             if not claimed:
                 continue
             EntryEvent.objects.create(
-                entry=entry, version=entry.published, action=EntryAction.EXPIRY, at=now, data={"expires": expires.isoformat()}
+                entry=entry,
+                version=entry.published,
+                action=EntryAction.EXPIRY,
+                at=now,
+                data={"expires": expires.isoformat()},
             )
             if expires < today:
                 title = _("Knowledge entry expired on %(date)s and is hidden from agents: %(q)s")
@@ -90,4 +94,3 @@ def review_sweep(*, now: dt.datetime) -> SweepResult:
             )
             result.expiring += 1
     return result
-

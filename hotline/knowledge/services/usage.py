@@ -107,7 +107,9 @@ def record_gap(*, query: str, source: str, now: dt.datetime) -> SearchGap | None
             return SearchGap.objects.get(query=text)
         try:
             with transaction.atomic():
-                return SearchGap.objects.create(query=text, count=1, first_at=now, last_at=now, last_source=source)
+                return SearchGap.objects.create(
+                    query=text, count=1, first_at=now, last_at=now, last_source=source
+                )
         except IntegrityError:
             continue
     return None

@@ -12,7 +12,7 @@ from ..models import Entry, EntryStatus, Visibility
 
 register = template.Library()
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     EntryStatus.DRAFT: "badge-grey",
     EntryStatus.SUBMITTED: "badge-blue",
     EntryStatus.RETURNED: "badge-amber",
@@ -24,14 +24,20 @@ STATUS_BADGES = {
 @register.filter
 def entry_status(entry: Entry) -> SafeString:
     return format_html(
-        '<span class="badge {}">{}</span>', STATUS_BADGES.get(entry.status, "badge-grey"), entry.get_status_display()
+        '<span class="badge {}">{}</span>',
+        STATUS_BADGES.get(entry.status, "badge-grey"),
+        entry.get_status_display(),
     )
 
 
 @register.filter
 def visibility_badge(value: str) -> SafeString:
     label = Visibility(value).label if value in Visibility.values else value
-    return format_html('<span class="badge {}">{}</span>', "badge-blue" if value == Visibility.PUBLIC else "badge-grey", label)
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        "badge-blue" if value == Visibility.PUBLIC else "badge-grey",
+        label,
+    )
 
 
 @register.simple_tag

@@ -25,7 +25,9 @@ def _fresh_index() -> Iterator[None]:
 @pytest.fixture
 def editor(city: City) -> User:
     """The center's knowledge-base editor (a supervisor, by the default editor roles)."""
-    return User.objects.create_user(username="kb_editor", password="pw", role=Role.SUPERVISOR, unit=city.center)
+    return User.objects.create_user(
+        username="kb_editor", password="pw", role=Role.SUPERVISOR, unit=city.center
+    )
 
 
 MakeEntry = Callable[..., Entry]
@@ -46,7 +48,9 @@ def make_entry(city: City, editor: User, now: dt.datetime) -> MakeEntry:
     ) -> Entry:
         fields.setdefault("owner_units", [city.water])
         entry = kb.entry_create(
-            actor=actor or editor, data=kb.EntryInput(question=question, answer=answer, **fields), now=at or now
+            actor=actor or editor,
+            data=kb.EntryInput(question=question, answer=answer, **fields),
+            now=at or now,
         )
         if publish:
             entry = kb.entry_publish(entry=entry, actor=editor, now=at or now)

@@ -29,7 +29,9 @@ def test_real_replies_become_submitted_drafts(replied_rows, editor, city, now):
     entries = Entry.objects.filter(pk__in=result.created)
     assert {e.status for e in entries} == {EntryStatus.SUBMITTED}
     assert all(len(e.latest.answer_text) >= 40 for e in entries)
-    assert len(result.created) + result.too_short + result.form_replies + result.duplicates <= len(replied_rows)
+    assert len(result.created) + result.too_short + result.form_replies + result.duplicates <= len(
+        replied_rows
+    )
     # form replies such as 网友：您好！留言已收悉 never become entries
     assert not entries.filter(latest__answer_text="网友：您好！留言已收悉").exists()
     # a second run finds the questions already in the base
@@ -75,5 +77,16 @@ def test_only_editors_harvest(unit_handler, now):
 
 
 def test_harvest_command(editor, city, capsys):
-    call_command("kb", "harvest", "--csv", str(REPLIED), "--unit", city.water.code, "--limit", "5", "--user", editor.username)
+    call_command(
+        "kb",
+        "harvest",
+        "--csv",
+        str(REPLIED),
+        "--unit",
+        city.water.code,
+        "--limit",
+        "5",
+        "--user",
+        editor.username,
+    )
     assert "drafts submitted for review: 5" in capsys.readouterr().out

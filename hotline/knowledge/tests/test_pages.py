@@ -26,7 +26,9 @@ def entries(make_entry, city):
             visibility=Visibility.PUBLIC,
             category=city.category,
         ),
-        "internal": make_entry("停水投诉内部处理口径", "先核实片区计划停水，再派单水务集团。", visibility=Visibility.INTERNAL),
+        "internal": make_entry(
+            "停水投诉内部处理口径", "先核实片区计划停水，再派单水务集团。", visibility=Visibility.INTERNAL
+        ),
         "expired": make_entry(
             "停水补偿标准（2025年）",
             "旧标准已废止。",
@@ -50,11 +52,16 @@ def test_panel_offers_answers_to_fill(client, agent, entries, django_assert_max_
     url = reverse("knowledge:panel_answers")
     client.get(url, {"title": "预热"})  # the index is built once per process
     with django_assert_max_num_queries(12):
-        response = client.get(url, {"title": "停水了怎么办", "content": "小区突然停水", "caller_phone": "138"})
+        response = client.get(
+            url, {"title": "停水了怎么办", "content": "小区突然停水", "caller_phone": "138"}
+        )
     assert response.status_code == 200
     body = response.content.decode()
     found = fills(body)
-    assert found[0] == {"answer": entries["public"].published.answer_text, "knowledge_ref": str(entries["public"].pk)}
+    assert found[0] == {
+        "answer": entries["public"].published.answer_text,
+        "knowledge_ref": str(entries["public"].pk),
+    }
     assert str(entries["internal"].pk) in {f["knowledge_ref"] for f in found}  # agents see internal entries
     assert "<mark>" in body and reverse("knowledge:report", args=[entries["public"].pk]) in body
 
@@ -66,7 +73,7 @@ def test_panel_needs_staff(client, entries):
 
 def test_panel_empty_and_no_match(client, agent, entries):
     login(client, agent)
-    assert "as you type" in client.get(reverse("knowledge:panel_answers"), HTTP_ACCEPT_LANGUAGE="en").content.decode() or True
+    assert "data-fill" not in client.get(reverse("knowledge:panel_answers")).content.decode()
     body = client.get(reverse("knowledge:panel_answers"), {"title": "护照签证加急"}).content.decode()
     assert "data-fill" not in body
 
@@ -75,10 +82,17 @@ def test_report_from_the_console(client, agent, entries, make_order):
     order = make_order(request_type="consult")
     login(client, agent)
     url = reverse("knowledge:report", args=[entries["public"].pk])
-    response = client.post(url, {"kind": "outdated", "comment": "号码已变", "order": order.number}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"kind": "outdated", "comment": "号码已变", "order": order.number}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     report = EntryReport.objects.get()
-    assert (report.kind, report.comment, report.order, report.reporter) == ("outdated", "号码已变", order, agent)
+    assert (report.kind, report.comment, report.order, report.reporter) == (
+        "outdated",
+        "号码已变",
+        order,
+        agent,
+    )
     response = client.post(url, {"kind": "bogus"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 400 and EntryReport.objects.count() == 1
 
@@ -93,7 +107,8 @@ def test_public_faq_lists_and_searches_public_entries_only(client, entries, djan
     assert "自来水停水怎么办" in body and "内部处理口径" not in body and "停水补偿标准" not in body
     with django_assert_max_num_queries(8):
         found = client.get(url, {"q": "停水"}).content.decode()
-    assert "自来水停水怎么办" in found and "内部处理口径" not in found and "停水补偿标准" not in found
+    links = set(re.findall(r'href="/kb/faq/(\d+)/"', found))
+    assert links == {str(entries["public"].pk)}
 
 
 def test_public_entry_page(client, entries):
@@ -131,7 +146,7 @@ def test_unit_drafts_through_the_pages(client, unit_handler, editor, city):
             "visibility": "public",
             "owner_units": [city.water.pk],
             "review_cycle_days": "90",
-            "files": [SimpleUploadedFile("note.txt", "更换流程".encode())],
+            "new_files": [SimpleUploadedFile("note.txt", "更换流程".encode())],
             "then": "submit",
         },
     )
@@ -155,7 +170,12 @@ def test_form_errors_keep_the_input(client, unit_handler, city):
     login(client, unit_handler)
     response = client.post(
         reverse("knowledge:create"),
-        {"question": "水表坏了", "answer": "<p></p>", "visibility": "internal", "owner_units": [city.urban.pk]},
+        {
+            "question": "水表坏了",
+            "answer": "<p></p>",
+            "visibility": "internal",
+            "owner_units": [city.urban.pk],
+        },
     )
     assert response.status_code == 400
     assert not Entry.objects.exists()
@@ -163,7 +183,9 @@ def test_form_errors_keep_the_input(client, unit_handler, city):
 
 
 def test_another_units_draft_is_not_found(client, unit_handler, other_handler, now):
-    entry = kb.entry_create(actor=unit_handler, data=kb.EntryInput(question="水表更换流程", answer="见说明。"), now=now)
+    entry = kb.entry_create(
+        actor=unit_handler, data=kb.EntryInput(question="水表更换流程", answer="见说明。"), now=now
+    )
     login(client, other_handler)
     assert client.get(reverse("knowledge:entry", args=[entry.pk])).status_code == 404
     assert client.get(reverse("knowledge:edit", args=[entry.pk])).status_code == 404
@@ -199,13 +221,21 @@ def test_edit_and_diff_pages(client, editor, entries):
     # an edit from an old form is refused
     stale = client.post(
         edit_url,
-        {"question": "旧表单", "answer": "旧内容", "visibility": "internal", "expected_version": "1", "then": "save"},
+        {
+            "question": "旧表单",
+            "answer": "旧内容",
+            "visibility": "internal",
+            "expected_version": "1",
+            "then": "save",
+        },
     )
     assert stale.status_code == 409
 
 
 def test_review_lists(client, editor, unit_handler, make_entry, now, django_assert_max_num_queries):
-    kb.entry_create(actor=unit_handler, data=kb.EntryInput(question="报送的条目", answer="内容。"), now=now, submit=True)
+    kb.entry_create(
+        actor=unit_handler, data=kb.EntryInput(question="报送的条目", answer="内容。"), now=now, submit=True
+    )
     make_entry("快到复审的条目", "内容。", review_cycle_days=3)
     login(client, editor)
     url = reverse("knowledge:review")

@@ -33,10 +33,18 @@ def base(make_entry, city):
             keywords="公积金提取",
             synonyms="取公积金,公积金提现",
         ),
-        "sbk": make_entry("社保卡丢了怎么补办", "社保卡遗失后先挂失，再到社保经办网点补办，补卡工本费按规定收取。"),
-        "water": make_entry("突然停水怎么办", "先查看水务集团的停水通知；没有通知的停水，请拨打供水服务热线报修。"),
-        "gas": make_entry("燃气开户需要什么材料", "燃气开户需提供房产证明和户主身份证，到燃气公司营业厅办理。"),
-        "yb": make_entry("医疗保险门诊报销比例是多少", "职工医疗保险门诊报销比例按医院等级确定，一级医院较高。"),
+        "sbk": make_entry(
+            "社保卡丢了怎么补办", "社保卡遗失后先挂失，再到社保经办网点补办，补卡工本费按规定收取。"
+        ),
+        "water": make_entry(
+            "突然停水怎么办", "先查看水务集团的停水通知；没有通知的停水，请拨打供水服务热线报修。"
+        ),
+        "gas": make_entry(
+            "燃气开户需要什么材料", "燃气开户需提供房产证明和户主身份证，到燃气公司营业厅办理。"
+        ),
+        "yb": make_entry(
+            "医疗保险门诊报销比例是多少", "职工医疗保险门诊报销比例按医院等级确定，一级医院较高。"
+        ),
     }
 
 
@@ -71,8 +79,12 @@ def test_unrelated_query_finds_nothing(base, now):
 
 
 def test_near_duplicates_are_folded(make_entry, now):
-    first = make_entry("东湖区停水怎么办", "东湖区停水请先查看水务集团的停水通知，没有通知的请拨打供水热线报修。")
-    second = make_entry("东湖区停水了怎么办", "东湖区停水请先查看水务集团的停水通知，没有通知的请拨打供水热线报修！")
+    first = make_entry(
+        "东湖区停水怎么办", "东湖区停水请先查看水务集团的停水通知，没有通知的请拨打供水热线报修。"
+    )
+    second = make_entry(
+        "东湖区停水了怎么办", "东湖区停水请先查看水务集团的停水通知，没有通知的请拨打供水热线报修！"
+    )
     other = make_entry("停水后水质发黄怎么办", "恢复供水后水质发黄，放水几分钟即可；持续发黄请报修检测。")
     outcome = selectors.search_entries("东湖区停水", today=now.date())
     top = outcome.results[0]
@@ -82,9 +94,13 @@ def test_near_duplicates_are_folded(make_entry, now):
 
 def test_filters_by_category_unit_and_visibility(make_entry, city, now):
     drainage = Category.objects.get_parent(Category.objects.get(pk=city.category.pk))
-    supply = make_entry("停水报修电话", "供水报修请拨打96345。", category=city.category, visibility=Visibility.PUBLIC)
+    supply = make_entry(
+        "停水报修电话", "供水报修请拨打96345。", category=city.category, visibility=Visibility.PUBLIC
+    )
     urban = make_entry("停水期间路面积水", "路面积水请联系城管。", owner_units=[city.urban])
-    assert ids("停水", now, filters=selectors.SearchFilters(category=drainage)) == [supply.pk]  # and descendants
+    assert ids("停水", now, filters=selectors.SearchFilters(category=drainage)) == [
+        supply.pk
+    ]  # and descendants
     assert ids("停水", now, filters=selectors.SearchFilters(unit=city.urban)) == [urban.pk]
     assert ids("停水", now, filters=selectors.SearchFilters(visibility="internal")) == [urban.pk]
     assert ids("停水", now, filters=selectors.SearchFilters(visibility="public")) == [supply.pk]
@@ -95,7 +111,9 @@ def test_division_filter_keeps_citywide_and_local_entries(make_entry, city, now)
         Division.objects.get(pk=city.city.pk), instance=Division(code="990102000000", name="西江区", level=3)
     )
     citywide = make_entry("垃圾分类怎么投放", "按可回收物、有害垃圾、厨余垃圾和其他垃圾分类投放。")
-    here = make_entry("东湖区垃圾分类投放时间", "东湖区定时定点投放：早七点至九点。", divisions=[city.district])
+    here = make_entry(
+        "东湖区垃圾分类投放时间", "东湖区定时定点投放：早七点至九点。", divisions=[city.district]
+    )
     there = make_entry("西江区垃圾分类投放时间", "西江区投放时间：晚六点至八点。", divisions=[other_district])
     street = Division.objects.get(pk=city.street_division.pk)
     found = ids("垃圾分类投放时间", now, filters=selectors.SearchFilters(division=street))
@@ -105,7 +123,9 @@ def test_division_filter_keeps_citywide_and_local_entries(make_entry, city, now)
 
 def test_expired_and_future_entries_are_hidden(make_entry, now):
     old = make_entry("2026年供暖补贴申请", "补贴申请截至11月15日。", expires_on=dt.date(2026, 11, 30))
-    soon = make_entry("2027年供暖补贴申请", "2027年补贴将于12月开放申请。", effective_from=dt.date(2026, 12, 1))
+    soon = make_entry(
+        "2027年供暖补贴申请", "2027年补贴将于12月开放申请。", effective_from=dt.date(2026, 12, 1)
+    )
     assert ids("供暖补贴申请", now) == [old.pk]
     later = now + dt.timedelta(days=20)
     assert ids("供暖补贴申请", later) == [soon.pk]
@@ -118,7 +138,9 @@ def test_internal_entries_never_reach_the_public(make_entry, now):
     make_entry("户口迁移内部口径", "内部办理口径：先核查再受理。", visibility=Visibility.INTERNAL)
     assert ids("户口迁移", now, public_only=True) == [public.pk]
     # even a filter asking for internal entries cannot widen the public search
-    assert ids("户口迁移", now, public_only=True, filters=selectors.SearchFilters(visibility="internal")) == [public.pk]
+    assert ids("户口迁移", now, public_only=True, filters=selectors.SearchFilters(visibility="internal")) == [
+        public.pk
+    ]
 
 
 def test_index_follows_publish_revise_and_withdraw(make_entry, editor, now):
@@ -126,7 +148,9 @@ def test_index_follows_publish_revise_and_withdraw(make_entry, editor, now):
     assert ids("充电桩", now) == []
     entry = kb.entry_publish(entry=entry, actor=editor, now=now)
     assert ids("充电桩", now) == [entry.pk]
-    revised = kb.entry_input_from_version(entry.latest, question="小区充电桩如何报装", answer="先向物业申请报装。")
+    revised = kb.entry_input_from_version(
+        entry.latest, question="小区充电桩如何报装", answer="先向物业申请报装。"
+    )
     kb.entry_update(entry=entry, actor=editor, data=revised, now=now)
     assert ids("电动车充电桩安装", now) == [entry.pk]  # the draft is not live yet
     kb.entry_publish(entry=entry, actor=editor, now=now)

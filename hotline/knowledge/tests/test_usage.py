@@ -16,22 +16,30 @@ from hotline.workorders import services as wo
 pytestmark = pytest.mark.django_db
 
 
-def test_direct_answer_with_knowledge_ref_records_use(make_entry, make_order, agent, now, django_capture_on_commit_callbacks):
+def test_direct_answer_with_knowledge_ref_records_use(
+    make_entry, make_order, agent, now, django_capture_on_commit_callbacks
+):
     entry = make_entry()
     order = make_order(request_type="consult", title="停水了怎么办")
     with django_capture_on_commit_callbacks(execute=True):
-        wo.workorder_answer(order=order, actor=agent, answer=entry.published.answer_text, now=now, knowledge_ref=entry.ref)
+        wo.workorder_answer(
+            order=order, actor=agent, answer=entry.published.answer_text, now=now, knowledge_ref=entry.ref
+        )
     use = EntryUse.objects.get()
     assert (use.entry, use.order, use.version) == (entry, order, entry.published)
     entry.refresh_from_db()
     assert entry.use_count == 1 and entry.last_used_at == now
 
 
-def test_use_is_recorded_once_per_event_and_ignores_bad_refs(make_entry, make_order, agent, now, django_capture_on_commit_callbacks):
+def test_use_is_recorded_once_per_event_and_ignores_bad_refs(
+    make_entry, make_order, agent, now, django_capture_on_commit_callbacks
+):
     entry = make_entry()
     order = make_order(request_type="consult")
     with django_capture_on_commit_callbacks(execute=True):
-        wo.workorder_answer(order=order, actor=agent, answer="见知识库", now=now, knowledge_ref=f"KB{entry.pk}")
+        wo.workorder_answer(
+            order=order, actor=agent, answer="见知识库", now=now, knowledge_ref=f"KB{entry.pk}"
+        )
     event = order.events.get(action="answer")
     assert kb.record_use(event) is None  # the listener already recorded it
     other = make_order(request_type="consult")
@@ -47,7 +55,9 @@ def test_unanswered_question_becomes_a_gap(make_entry, make_order, now, django_c
         make_order(request_type="consult", title="护照加急办理需要多久")
         make_order(request_type="consult", title="停水了怎么办")  # answered by the entry
         make_order(request_type="complaint", title="楼上装修噪音扰民")  # complaints are not questions
-    assert list(SearchGap.objects.values_list("query", "last_source")) == [("护照加急办理需要多久", SearchSource.PANEL)]
+    assert list(SearchGap.objects.values_list("query", "last_source")) == [
+        ("护照加急办理需要多久", SearchSource.PANEL)
+    ]
 
 
 def test_gaps_count_and_reopen(editor, now):
@@ -66,7 +76,9 @@ def test_only_editors_close_gaps(agent, now):
         kb.gap_close(gap=gap, actor=agent, now=now)
 
 
-def test_usage_summary(make_entry, make_order, agent, now, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+def test_usage_summary(
+    make_entry, make_order, agent, now, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     used = make_entry()
     unused = make_entry("燃气开户需要什么材料", "房产证明和身份证。")
     for _ in range(2):
@@ -82,26 +94,36 @@ def test_usage_summary(make_entry, make_order, agent, now, django_capture_on_com
     assert (summary.answers, summary.answers_with_entry, summary.uses) == (3, 2, 2)
 
 
-def test_report_notifies_owners_and_editors_and_is_settled(make_entry, agent, unit_handler, editor, make_order, now):
+def test_report_notifies_owners_and_editors_and_is_settled(
+    make_entry, agent, unit_handler, editor, make_order, now
+):
     entry = make_entry()
     order = make_order(request_type="consult")
     with pytest.raises(ValidationFailed):
         kb.entry_report(entry=entry, actor=agent, kind="nonsense", now=now)
     with pytest.raises(ValidationFailed):
         kb.entry_report(entry=entry, actor=agent, kind="other", comment="", now=now)
-    report = kb.entry_report(entry=entry, actor=agent, kind="outdated", comment="热线号码已变更", order=order, now=now)
+    report = kb.entry_report(
+        entry=entry, actor=agent, kind="outdated", comment="热线号码已变更", order=order, now=now
+    )
     entry.refresh_from_db()
     assert entry.open_reports == 1
     assert Notification.objects.filter(recipient=unit_handler, kind="kb_report").exists()
     assert Notification.objects.filter(recipient=editor, kind="kb_report").exists()
     with pytest.raises(Forbidden):
         kb.report_settle(report=report, actor=agent, now=now, state=ReportState.RESOLVED)
-    kb.report_settle(report=report, actor=unit_handler, now=now, state=ReportState.RESOLVED, resolution="已更新号码")
+    kb.report_settle(
+        report=report, actor=unit_handler, now=now, state=ReportState.RESOLVED, resolution="已更新号码"
+    )
     with pytest.raises(Conflict):
         kb.report_settle(report=report, actor=editor, now=now, state=ReportState.DISMISSED, resolution="重复")
     entry.refresh_from_db()
     assert entry.open_reports == 0
-    assert list(entry.events.filter(action__in=[EntryAction.REPORT, EntryAction.RESOLVE]).values_list("action", flat=True)) == [
+    assert list(
+        entry.events.filter(action__in=[EntryAction.REPORT, EntryAction.RESOLVE]).values_list(
+            "action", flat=True
+        )
+    ) == [
         EntryAction.REPORT,
         EntryAction.RESOLVE,
     ]
@@ -118,7 +140,9 @@ def test_review_sweep_flags_owners_once(make_entry, unit_handler, city, now):
 
     UnitContact.objects.create(unit=city.water, name="李科长", phone="13900001111")
     due = make_entry(review_cycle_days=10)
-    expiring = make_entry("2026年供暖补贴", "截至12月。", expires_on=now.date() + dt.timedelta(days=3), review_cycle_days=0)
+    expiring = make_entry(
+        "2026年供暖补贴", "截至12月。", expires_on=now.date() + dt.timedelta(days=3), review_cycle_days=0
+    )
     make_entry("长期有效的条目", "无需复审。", review_cycle_days=0)
     first = kb.review_sweep(now=now)  # the expiry is within the lead time, the review is not
     assert (first.review_due, first.expiring) == (0, 1)

@@ -26,7 +26,10 @@ def test_each_edit_is_a_new_version_and_an_unchanged_save_is_not(make_entry, edi
     entry = kb.entry_update(entry=entry, actor=editor, data=same, now=now)
     assert entry.versions.count() == 1
     entry = kb.entry_update(
-        entry=entry, actor=editor, data=kb.entry_input_from_version(entry.latest, keywords="停水,报修"), now=now
+        entry=entry,
+        actor=editor,
+        data=kb.entry_input_from_version(entry.latest, keywords="停水,报修"),
+        now=now,
     )
     assert [v.number for v in entry.versions.all()] == [1, 2]
     assert entry.latest.keywords == "停水,报修"
@@ -60,7 +63,7 @@ def test_answer_html_is_sanitised():
     dirty = (
         '<p onclick="steal()">办理地点<script>alert(1)</script></p>'
         '<a href="javascript:alert(1)">坏链接</a> <a href="https://gov.example/zc">政策原文</a>'
-        '<img src=x onerror=alert(1)><style>p{}</style>'
+        "<img src=x onerror=alert(1)><style>p{}</style>"
     )
     clean = content.sanitize(dirty)
     assert "script" not in clean and "onclick" not in clean and "javascript" not in clean
@@ -81,16 +84,23 @@ def test_attachments_are_checked_and_versioned(make_entry, editor, now):
     entry = make_entry()
     bad = SimpleUploadedFile("map.png", b"MZ\x90\x00 not a picture", content_type="image/png")
     with pytest.raises(ValidationFailed) as exc:
-        kb.entry_update(entry=entry, actor=editor, data=kb.entry_input_from_version(entry.latest, files=[bad]), now=now)
+        kb.entry_update(
+            entry=entry, actor=editor, data=kb.entry_input_from_version(entry.latest, files=[bad]), now=now
+        )
     assert exc.value.code == "file_type_not_allowed"
     assert entry.files.count() == 0
     good = SimpleUploadedFile("map.png", PNG, content_type="image/png")
-    entry = kb.entry_update(entry=entry, actor=editor, data=kb.entry_input_from_version(entry.latest, files=[good]), now=now)
+    entry = kb.entry_update(
+        entry=entry, actor=editor, data=kb.entry_input_from_version(entry.latest, files=[good]), now=now
+    )
     assert [a["name"] for a in entry.latest.attachments] == ["map.png"]
     assert entry.published.attachments == []  # the live version is unchanged until published
     file_id = entry.latest.attachments[0]["id"]
     entry = kb.entry_update(
-        entry=entry, actor=editor, data=kb.entry_input_from_version(entry.latest, remove_attachments=[file_id]), now=now
+        entry=entry,
+        actor=editor,
+        data=kb.entry_input_from_version(entry.latest, remove_attachments=[file_id]),
+        now=now,
     )
     assert entry.latest.attachments == [] and entry.versions.count() == 3
     assert entry.files.get().removed_at is not None

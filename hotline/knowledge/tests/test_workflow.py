@@ -44,7 +44,9 @@ def test_return_needs_a_comment_and_reaches_the_unit(unit_handler, editor, now):
     assert entry.status == EntryStatus.RETURNED
     note = Notification.objects.get(recipient=unit_handler, kind="kb_returned")
     assert note.body == "请补充办理地址"
-    entry = kb.entry_update(entry=entry, actor=unit_handler, data=_input(answer="到市民中心三楼办理"), now=now)
+    entry = kb.entry_update(
+        entry=entry, actor=unit_handler, data=_input(answer="到市民中心三楼办理"), now=now
+    )
     assert entry.status == EntryStatus.DRAFT and entry.latest.number == 2
     assert kb.entry_submit(entry=entry, actor=unit_handler, now=now).status == EntryStatus.SUBMITTED
 
@@ -105,9 +107,13 @@ def test_revision_keeps_the_published_version_live(unit_handler, editor, now):
 
 def test_stale_edit_is_refused(unit_handler, now):
     entry = kb.entry_create(actor=unit_handler, data=_input(), now=now)
-    kb.entry_update(entry=entry, actor=unit_handler, data=_input(answer="第二版"), now=now, expected_version=1)
+    kb.entry_update(
+        entry=entry, actor=unit_handler, data=_input(answer="第二版"), now=now, expected_version=1
+    )
     with pytest.raises(Conflict) as exc:
-        kb.entry_update(entry=entry, actor=unit_handler, data=_input(answer="基于第一版"), now=now, expected_version=1)
+        kb.entry_update(
+            entry=entry, actor=unit_handler, data=_input(answer="基于第一版"), now=now, expected_version=1
+        )
     assert exc.value.code == "stale_version"
     assert entry.versions.count() == 2
 
@@ -134,7 +140,9 @@ def test_bad_input_changes_nothing(unit_handler, now):
 
 def test_publishing_an_expired_version_is_refused(editor, city, now):
     entry = kb.entry_create(
-        actor=editor, data=_input(owner_units=[city.water], expires_on=now.date() - dt.timedelta(days=1)), now=now
+        actor=editor,
+        data=_input(owner_units=[city.water], expires_on=now.date() - dt.timedelta(days=1)),
+        now=now,
     )
     with pytest.raises(ValidationFailed) as exc:
         kb.entry_publish(entry=entry, actor=editor, now=now)

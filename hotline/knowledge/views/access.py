@@ -8,14 +8,14 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from hotline.core.errors import ApplicationError, Forbidden, NotFound
 from hotline.directory.models import User
 
 from .. import policy
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -29,7 +29,7 @@ def staff_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = staff_user(request)
         if not user.is_active or not policy.is_staff(user):
             raise PermissionDenied

@@ -92,4 +92,3 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Thank you: the entry's owners and the editors have been told."))
     return redirect("knowledge:entry", pk=entry.pk)
-

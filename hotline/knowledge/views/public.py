@@ -64,7 +64,9 @@ def faq_entry(request: HttpRequest, pk: int) -> HttpResponse:
         for r in selectors.search_entries(version.question, today=today, public_only=True, limit=6).results
         if r.entry.pk != entry.pk
     ][:5]
-    return render(request, "knowledge/public_entry.html", {"entry": entry, "version": version, "related": related})
+    return render(
+        request, "knowledge/public_entry.html", {"entry": entry, "version": version, "related": related}
+    )
 
 
 @require_GET
@@ -79,4 +81,6 @@ def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     found = EntryAttachment.objects.filter(entry=entry, pk=file_id).first()
     if found is None:
         raise Http404
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type)
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -103,7 +104,9 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _render_form(request: HttpRequest, form: EntryForm, entry: object | None, status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest, form: EntryForm, entry: object | None, status: int = 200
+) -> HttpResponse:
     user = staff_user(request)
     return render(
         request,
@@ -120,7 +123,10 @@ def create(request: HttpRequest) -> HttpResponse:
     if not policy.can_draft(user):
         raise PermissionDenied
     if request.method == "GET":
-        initial = {"question": request.GET.get("question", "")[:300], "visibility": "internal"}
+        initial: dict[str, Any] = {
+            "question": request.GET.get("question", "")[:300],
+            "visibility": "internal",
+        }
         if user.unit_id:
             initial["owner_units"] = [user.unit_id]
         return _render_form(request, EntryForm(initial=initial), None)
@@ -128,7 +134,9 @@ def create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, form, None, status=400)
     try:
-        item = kb.entry_create(actor=user, data=form.to_input(), now=now(), submit=request.POST.get("then") == "submit")
+        item = kb.entry_create(
+            actor=user, data=form.to_input(), now=now(), submit=request.POST.get("then") == "submit"
+        )
     except ValidationFailed as exc:
         form.add_service_error(exc)
         return _render_form(request, form, None, status=400)
@@ -176,11 +184,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTIONS = {
-    "submit": lambda entry, user, at, comment: kb.entry_submit(entry=entry, actor=user, now=at, comment=comment),
-    "return": lambda entry, user, at, comment: kb.entry_return(entry=entry, actor=user, now=at, comment=comment),
-    "publish": lambda entry, user, at, comment: kb.entry_publish(entry=entry, actor=user, now=at, comment=comment),
-    "withdraw": lambda entry, user, at, comment: kb.entry_withdraw(entry=entry, actor=user, now=at, reason=comment),
-    "confirm": lambda entry, user, at, comment: kb.entry_confirm_review(entry=entry, actor=user, now=at, comment=comment),
+    "submit": lambda entry, user, at, comment: kb.entry_submit(
+        entry=entry, actor=user, now=at, comment=comment
+    ),
+    "return": lambda entry, user, at, comment: kb.entry_return(
+        entry=entry, actor=user, now=at, comment=comment
+    ),
+    "publish": lambda entry, user, at, comment: kb.entry_publish(
+        entry=entry, actor=user, now=at, comment=comment
+    ),
+    "withdraw": lambda entry, user, at, comment: kb.entry_withdraw(
+        entry=entry, actor=user, now=at, reason=comment
+    ),
+    "confirm": lambda entry, user, at, comment: kb.entry_confirm_review(
+        entry=entry, actor=user, now=at, comment=comment
+    ),
 }
 DONE = {
     "submit": _("Submitted for review."),
@@ -231,7 +249,10 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
         old_number = int(request.GET.get("a") or new_number - 1)
     except ValueError as exc:
         raise Http404 from exc
-    found = {v.number: v for v in item.versions.select_related("category").filter(number__in=[old_number, new_number])}
+    found = {
+        v.number: v
+        for v in item.versions.select_related("category").filter(number__in=[old_number, new_number])
+    }
     if old_number not in found or new_number not in found:
         raise Http404
     return render(
@@ -253,7 +274,9 @@ def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     found = EntryAttachment.objects.filter(entry=item, pk=file_id).first()
     if found is None:
         raise Http404
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type)
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type
+    )
 
 
 @staff_required
@@ -345,7 +368,9 @@ def close_gap(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     published = request.GET.get("published") == "1"
-    rows = export_rows(export_queryset(selectors.entries_for_user(user), published=published), published=published)
+    rows = export_rows(
+        export_queryset(selectors.entries_for_user(user), published=published), published=published
+    )
     response = HttpResponse(
         write_xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -375,7 +400,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
             for chunk in upload.chunks():
                 out.write(chunk)
         try:
-            result = import_rows(read_table(path), actor=user, now=now(), publish=form.cleaned_data["publish"])
+            result = import_rows(
+                read_table(path), actor=user, now=now(), publish=form.cleaned_data["publish"]
+            )
         except ValidationFailed as exc:
             errors = exc.details.get("errors", []) if isinstance(exc.details, dict) else []
             messages.error(request, " ".join([exc.message, *[str(e) for e in errors[:10]]]))
@@ -383,7 +410,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"created": len(result.created), "updated": len(result.updated), "unchanged": len(result.unchanged)},
+        % {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": len(result.unchanged),
+        },
     )
     return redirect("knowledge:review")
-

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hotline.portal.forms import form_token
+from hotline.workbench.tests.chinese import zh
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Action, Status
 from hotline.workorders.models import Attachment, WorkOrder
@@ -77,7 +78,10 @@ def test_anonymous_submission_keeps_no_phone(client, city):
 
 def test_a_phone_is_needed_unless_anonymous(client, city):
     response = client.post("/portal/submit/", submission(city, phone=""))
-    assert response.status_code == 400 and "请填写用于回访的电话号码" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and zh("Give a phone number for the callback, or submit anonymously.") in response.content.decode()
+    )
     assert not WorkOrder.objects.exists()
 
 
@@ -85,9 +89,17 @@ def test_honeypot_and_minimum_fill_time_stop_scripts(client, city):
     response = client.post("/portal/submit/", submission(city, website="http://spam.example"))
     assert response.status_code == 400
     response = client.post("/portal/submit/", submission(city, started=form_token()))
-    assert response.status_code == 400 and "提交过快" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and zh("That was faster than a person can type. Please check the form and submit again.")
+        in response.content.decode()
+    )
     response = client.post("/portal/submit/", submission(city, started="forged"))
-    assert response.status_code == 400 and "表单已过期" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and zh("The form has expired. Please copy your text, reload the page and submit again.")
+        in response.content.decode()
+    )
     response = client.post(
         "/portal/submit/", submission(city, started=form_token(time.time() - 5 * 24 * 3600))
     )
@@ -100,7 +112,9 @@ def test_honeypot_and_minimum_fill_time_stop_scripts(client, city):
 def test_refused_files_leave_no_order(client, city):
     bad = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 64, content_type="application/pdf")
     response = client.post("/portal/submit/", {**submission(city), "attachments": [bad]})
-    assert response.status_code == 400 and "不接受此类型的文件" in response.content.decode()
+    assert (
+        response.status_code == 400 and zh("This type of file is not accepted.") in response.content.decode()
+    )
     assert not WorkOrder.objects.exists()
 
 
@@ -110,7 +124,11 @@ def test_submissions_are_rate_limited_per_address_and_per_phone(client, city, se
     for _ in range(2):
         assert client.post("/portal/submit/", submission(city)).status_code == 302
     response = client.post("/portal/submit/", submission(city))
-    assert response.status_code == 429 and "请求过多" in response.content.decode()
+    assert (
+        response.status_code == 429
+        and zh("Too many requests came from here in a short time. Please try again later, or call 12345.")
+        in response.content.decode()
+    )
     assert WorkOrder.objects.count() == 2
     settings.HOTLINE_PORTAL_SUBMIT_RATE_IP = "100/h"
     other = {"REMOTE_ADDR": "10.0.0.9"}
@@ -139,9 +157,15 @@ def test_citizen_markup_renders_as_text_everywhere(client, city, agent):
 def test_track_by_number_and_code(client, make_order):
     order = make_order(accept=False, channel="web")
     page = client.get(f"/portal/orders/{order.number}/", follow=True).content.decode()
-    assert "请输入工单编号和查询码" in page  # not before the code was given
+    assert (
+        zh("Enter the order number and its query code to see the request.") in page
+    )  # not before the code was given
     response = client.post("/portal/track/", {"number": order.number, "code": "WRONG1"})
-    assert response.status_code == 400 and "没有与此工单编号和查询码相符的诉求" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and zh("No request matches this number and query code. Check both and try again.")
+        in response.content.decode()
+    )
     response = client.post("/portal/track/", {"number": "20990101000001", "code": order.query_code})
     assert response.status_code == 400
     response = client.post(
@@ -149,7 +173,7 @@ def test_track_by_number_and_code(client, make_order):
     )
     assert response.status_code == 302 and response["Location"] == f"/portal/orders/{order.number}/"
     page = client.get(response["Location"]).content.decode()
-    assert order.title in page and "诉求已收到" in page
+    assert order.title in page and zh("Request received") in page
 
 
 def test_tracking_is_rate_limited(client, make_order, settings):
@@ -187,14 +211,14 @@ def test_progress_shows_public_notes_and_the_reviewed_reply_only(
     assert client.get(f"/portal/orders/{order.number}/files/{internal.pk}/").status_code == 404
     wo.workorder_review_reply(order=order, actor=dispatcher, accept=True, now=now)
     page = client.get(f"/portal/orders/{order.number}/").content.decode()
-    assert "已恢复供水并清理现场" in page and "评价办理情况" in page
+    assert "已恢复供水并清理现场" in page and zh("Rate the handling") in page
 
 
 def test_rating_when_the_order_awaits_its_callback(client, make_order, city, dispatcher, unit_handler, now):
     order = make_order()
     _track(client, order)
     page = client.get(f"/portal/orders/{order.number}/").content.decode()
-    assert "评价办理情况" not in page
+    assert zh("Rate the handling") not in page
     response = client.post(
         f"/portal/orders/{order.number}/rate/", {"satisfaction": "satisfied", "solved": "yes"}
     )
@@ -213,7 +237,7 @@ def test_rating_when_the_order_awaits_its_callback(client, make_order, city, dis
     event = order.events.get(action=Action.CALLBACK)
     assert event.actor is None and event.data["channel"] == "web" and event.comment == "还行"
     page = client.get(f"/portal/orders/{order.number}/").content.decode()
-    assert "谢谢" in page and "您的评价已记录" in page
+    assert zh("Thank you: your rating was recorded.") in page
 
 
 def test_rating_needs_the_session_and_a_valid_form(client, make_order):

@@ -25,10 +25,9 @@ def test_suggestions_carry_reasons(city, catalogue, city_model, gazetteer):
     assert "占道经营" in joined and "属地" in joined and "东湖街道" in joined
     assert len(result.units) <= 3
     # The agent's own choice of category is used and said so.
-    with translation.override("en"):
-        chosen = suggest(title="停水", content="幸福里小区停水", category=city.category)
+    chosen = suggest(title="停水", content="幸福里小区停水", category=city.category)
     assert chosen.units[0].unit_id == city.water.pk
-    assert chosen.categories[0].reasons == ["chosen by the agent"]
+    assert chosen.categories[0].reasons == [translation.gettext("chosen by the agent")]
 
 
 def test_without_model_or_catalogue_there_is_nothing_to_suggest(city):
@@ -141,7 +140,11 @@ def test_returns_are_evidence_against_the_unit(
     )
     water_hint = next(u for u in result.units if u.unit_id == city.water.pk)
     assert water_hint.score < 0.5
-    assert any("returned 3" in reason for reason in water_hint.reasons)
+    expected = translation.gettext("history: signed %(signed)d, returned %(returned)d") % {
+        "signed": 0,
+        "returned": 3,
+    }
+    assert expected in water_hint.reasons
     # Counting is idempotent: the same event again changes nothing.
     from hotline.routing.services import record_evidence
 

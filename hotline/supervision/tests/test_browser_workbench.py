@@ -56,7 +56,7 @@ def test_supervisor_workbench_and_the_order_panel(
     panel.locator("#sv-supervise-text").fill("请于两个工作日内书面说明停水原因及恢复时间。")
     panel.locator("button:text('下发督办')").click()
     page.wait_for_selector(".messages >> text=已向市水务局下发督办通知")
-    page.locator("#panel-supervision >> text=请于两个工作日内书面说明").wait_for()
+    page.locator("#panel-supervision .content-text >> text=请于两个工作日内书面说明").wait_for()
     screenshot("supervision-order-panel")
 
     # the unit answers in writing from the same panel
@@ -67,6 +67,7 @@ def test_supervisor_workbench_and_the_order_panel(
     form.locator("textarea").fill("已组织抢修，今日18时前恢复供水，并向居民张贴告示。")
     form.locator("button[type=submit]").click()
     page.wait_for_selector(".messages >> text=书面回复已提交中心")
+    page.locator("#panel-supervision .notice-ok >> text=已组织抢修").wait_for()
     screenshot("supervision-unit-response")
     notice = Notice.objects.get(order=orders[1], issued_by=supervisor)
     assert notice.response.text.startswith("已组织抢修")

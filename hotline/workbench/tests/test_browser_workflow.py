@@ -71,8 +71,20 @@ def test_one_order_from_call_to_close_through_every_role(
     page.goto("/dispatch/")
     screenshot("dispatch-queue")
     page.click(f"a:text('{number}')")
-    page.select_option("#id_dispatch-lead", str(city.water.pk))
-    page.fill("#id_dispatch-instructions", "请尽快恢复供水")
+    # a dispatch panel's suggestion fills the lead and assisting units by name (app.js [data-fill])
+    page.evaluate(
+        """fill => { const b = document.createElement('button'); b.type = 'button'; b.id = 'probe';
+        b.setAttribute('data-fill', JSON.stringify(fill)); document.querySelector('#action-dispatch').append(b); }""",
+        {"lead": str(city.urban.pk), "assists": [str(city.street.pk)]},
+    )
+    page.click("#probe")
+    assert page.input_value("#id_lead") == str(city.urban.pk)
+    assert page.eval_on_selector("#id_assists", "el => [...el.selectedOptions].map(o => o.value)") == [
+        str(city.street.pk)
+    ]
+    page.select_option("#id_assists", [])
+    page.select_option("#id_lead", str(city.water.pk))
+    page.fill("#id_instructions", "请尽快恢复供水")
     screenshot("order-dispatch-form")
     page.click("#dispatch-form button[type=submit]")
     page.wait_for_selector(".messages >> text=已派往市水务局")
@@ -141,7 +153,7 @@ def test_return_and_re_dispatch(
     page.click(f"a:text('{order.number}')")
     page.click("#action-rule_return button[value=accept]")
     page.wait_for_selector(".messages >> text=已同意退回")
-    page.select_option("#id_dispatch-lead", str(city.urban.pk))
+    page.select_option("#id_lead", str(city.urban.pk))
     page.click("#dispatch-form button[type=submit]")
     page.wait_for_selector(".messages >> text=已派往市城管局")
 

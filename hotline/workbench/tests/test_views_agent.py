@@ -8,6 +8,7 @@ import pytest
 
 from hotline.core import panels
 from hotline.core.panels import Panel
+from hotline.workbench.tests.chinese import zh
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Action, Status
 from hotline.workorders.models import Event, WorkOrder
@@ -40,11 +41,16 @@ def test_console_renders_with_the_form_first_and_an_empty_panel_state(client, ag
     page = client.get("/agent/").content.decode()
     assert 'id="intake-form"' in page
     assert page.index('name="caller_phone"') < page.index('name="title"') < page.index('name="content"')
-    assert "尚未安装建议面板" in page  # a clear empty state where no panel is registered
+    assert (
+        zh(
+            "No suggestion panels are installed yet: smart dispatch and the knowledge base add their suggestions here."
+        )
+        in page
+    )  # a clear empty state where no panel is registered
     assert 'hx-get="/agent/history/"' in page
     for key in "ptckslqargn":
         assert f'data-shortcut="{key}"' in page, key
-    assert "快捷键" in page  # the shortcuts are documented on the page
+    assert zh("Keyboard shortcuts") in page  # the shortcuts are documented on the page
 
 
 def test_registered_intake_panels_load_with_the_form_fields(client, agent, monkeypatch):
@@ -89,10 +95,10 @@ def test_a_finish_missing_its_input_creates_nothing(client, agent, city):
     client.force_login(agent)
     response = client.post("/agent/", intake(city, finish="answer", answer=""))
     assert response.status_code == 400
-    assert "请填写答复来电人的内容" in response.content.decode()
+    assert zh("Write the answer given to the caller.") in response.content.decode()
     response = client.post("/agent/", intake(city, finish="reject"))
     assert response.status_code == 400
-    assert "请选择不予受理原因" in response.content.decode()
+    assert zh("Choose a rejection reason.") in response.content.decode()
     response = client.post("/agent/", intake(city, title="", content=""))
     assert response.status_code == 400
     assert WorkOrder.objects.count() == 0
@@ -121,7 +127,7 @@ def test_emergency_transfer_is_recorded_with_the_service(client, agent, city):
     assert event.data == {"transfer_to": "119"}
     assert "119" in order.title
     page = client.get(response["Location"]).content.decode()
-    assert "紧急转接" in page
+    assert zh("Recorded as an emergency transfer.") in page
 
 
 def test_merge_into_an_open_order(client, agent, city, make_order):
@@ -147,7 +153,7 @@ def test_a_service_refusal_shows_its_message_not_a_500(client, agent, city, make
     client.force_login(agent)
     response = client.post("/agent/", intake(city, merge_into=master.number))
     assert response.status_code == 409
-    assert "主工单必须在办" in response.content.decode()
+    assert zh("The master order must be open and not itself merged.") in response.content.decode()
     assert WorkOrder.objects.count() == 1
 
 
@@ -164,9 +170,10 @@ def test_caller_history_pops_up_with_counts_and_flags(
         response = client.get("/agent/history/", {"caller_phone": "139-0000-1111"}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "30天内4次诉求" in page
-    assert "3件在办" in page
-    assert "曾要求保密" in page and "曾因骚扰来电被不予受理" in page and "重复来电" in page
+    assert zh("%(n)s request in 30 days", "%(n)s requests in 30 days", 4, n=4) in page
+    assert zh("%(n)s open", "%(n)s open", 3, n=3) in page
+    assert zh("asked for confidentiality before") in page
+    assert zh("earlier calls rejected as harassment") in page and zh("repeat caller") in page
     assert page.count('href="/orders/') == 4
     assert "data-fill=" in page and "merge_into" in page
 
@@ -174,7 +181,7 @@ def test_caller_history_pops_up_with_counts_and_flags(
 def test_caller_history_waits_for_a_phone(client, agent):
     client.force_login(agent)
     page = client.get("/agent/history/", {"caller_phone": "13"}).content.decode()
-    assert "输入来电号码" in page
+    assert zh("Type the caller's phone to see their earlier requests.") in page
 
 
 def test_plain_text_search_of_earlier_orders(client, agent, make_order):
@@ -183,7 +190,7 @@ def test_plain_text_search_of_earlier_orders(client, agent, make_order):
     client.force_login(agent)
     page = client.get("/agent/search/", {"q": "井盖"}).content.decode()
     assert "东湖路井盖缺失" in page and "小区停水" not in page
-    assert "没有找到工单" in client.get("/agent/search/", {"q": "不存在的词"}).content.decode()
+    assert zh("No orders found.") in client.get("/agent/search/", {"q": "不存在的词"}).content.decode()
 
 
 def test_data_fill_values_are_attribute_escaped(client, agent, make_order):

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from hotline.workbench.tests.chinese import zh
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Status
 from hotline.workorders.models import ExtensionRequest, WorkOrder
@@ -27,7 +28,7 @@ def test_queues_show_counts_and_rows_with_bounded_queries(
         response = client.get("/dispatch/")
     page = response.content.decode()
     assert page.count('name="orders"') == 15  # a checkbox per row for bulk dispatch
-    assert "待派单" in page and '<span class="count">15</span>' in page
+    assert zh("Awaiting dispatch") in page and '<span class="count">15</span>' in page
     assert '<span class="count count-alert">1</span>' in page  # returned
     with django_assert_max_num_queries(14):
         page = client.get("/dispatch/", {"tab": "returned"}).content.decode()
@@ -52,7 +53,7 @@ def test_bulk_dispatch_reports_each_order(client, make_order, city, dispatcher, 
         follow=True,
     )
     page = response.content.decode()
-    assert "已将2个工单派往市水务局" in page
+    assert zh("%(n)d order(s) dispatched to %(unit)s.", n=2, unit="市水务局") in page
     assert orders[2].number in page  # its refusal is shown
     for order in orders[:2]:
         order.refresh_from_db()
@@ -64,9 +65,9 @@ def test_bulk_dispatch_needs_a_selection_and_a_lead(client, make_order, city, di
     order = make_order()
     client.force_login(dispatcher)
     page = client.post("/dispatch/bulk/", {"lead": city.water.pk}, follow=True).content.decode()
-    assert "请选择要派出的工单" in page
+    assert zh("Select the orders to dispatch.") in page
     page = client.post("/dispatch/bulk/", {"orders": [order.number]}, follow=True).content.decode()
-    assert "主办单位" in page
+    assert zh("Lead unit") in page
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DISPATCH
 
@@ -81,12 +82,15 @@ def test_quick_review_accepts_a_reply(client, make_order, city, dispatcher, unit
     assert "已修复管道" in page
     order.refresh_from_db()
     response = client.post(f"/dispatch/review/{order.number}/", {"version": order.version}, follow=True)
-    assert "审核通过" in response.content.decode()
+    assert zh("Reply of %(number)s accepted.", number=order.number) in response.content.decode()
     order.refresh_from_db()
     assert order.status == Status.AWAITING_CALLBACK
     # a second click finds the order moved on: a message, not an error page
     response = client.post(f"/dispatch/review/{order.number}/", {"version": order.version}, follow=True)
-    assert response.status_code == 200 and "工单当前状态下不能执行此操作" in response.content.decode()
+    assert (
+        response.status_code == 200
+        and zh("This action is not possible in the order's present state.") in response.content.decode()
+    )
 
 
 def test_extension_requests_are_decided_from_the_queue(
@@ -113,7 +117,7 @@ def test_extension_requests_are_decided_from_the_queue(
     page = client.post(
         f"/dispatch/extension/{first.pk}/", {"decision": "approve"}, follow=True
     ).content.decode()
-    assert "此延期申请已处理" in page
+    assert zh("This extension request was already decided.") in page
 
 
 def test_unit_staff_and_agents_cannot_use_the_dispatch_desk(client, unit_handler, agent):
@@ -138,7 +142,7 @@ def test_an_extension_whose_deadline_passed_cannot_be_approved(
     page = client.post(
         f"/dispatch/extension/{request.pk}/", {"decision": "approve"}, follow=True
     ).content.decode()
-    assert "申请的时限已过" in page
+    assert zh("The requested deadline has already passed: refuse it, and the unit may ask again.") in page
     request.refresh_from_db()
     assert request.decision == "pending"
     client.post(f"/dispatch/extension/{request.pk}/", {"decision": "refuse"})

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from hotline.workbench.tests.chinese import zh
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Status
 
@@ -30,7 +31,10 @@ def test_awaiting_instruction_and_giving_one(client, make_order, dispatcher, lea
         {"instruction": "请城管局牵头", "version": order.version},
         follow=True,
     ).content.decode()
-    assert "批示已记录" in page or "的批示已记录" in page
+    assert (
+        zh("Instruction on %(number)s recorded; the order goes back to dispatch.", number=order.number)
+        in page
+    )
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DISPATCH
     assert order.events.filter(action="instruct", comment="请城管局牵头").exists()
@@ -43,7 +47,7 @@ def test_an_empty_instruction_is_refused(client, make_order, dispatcher, leader,
     page = client.post(
         f"/leader/instruct/{order.number}/", {"instruction": " "}, follow=True
     ).content.decode()
-    assert "批示内容不能为空" in page
+    assert zh("An instruction cannot be empty.") in page
     order.refresh_from_db()
     assert order.status == Status.AWAITING_INSTRUCTION
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from hotline.workbench.middleware import SESSION_KEY
+from hotline.workbench.tests.chinese import zh
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +120,7 @@ def test_login_with_the_form_and_lockout_after_repeated_failures(client, agent, 
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(url, {"username": "agent", "password": "wrong"})
     assert response.status_code in (403, 429)
-    assert "锁定" in response.content.decode()
+    assert zh("Account locked") in response.content.decode()
     # locked: even the right password is refused now
     response = client.post(url, {"username": "agent", "password": "pw-agent"})
     assert response.status_code in (403, 429)
@@ -130,7 +131,12 @@ def test_failed_login_says_so_without_saying_which_part_was_wrong(client, agent)
     response = client.post(reverse("login"), {"username": "agent", "password": "nope"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "用户名或密码错误" in page
+    assert (
+        zh(
+            "The username or password is wrong. After several failed attempts the account is locked for a while."
+        )
+        in page
+    )
 
 
 def test_idle_sessions_end(client, agent, settings):
@@ -145,7 +151,7 @@ def test_idle_sessions_end(client, agent, settings):
     assert "/accounts/login/" in response["Location"] and "idle=1" in response["Location"]
     assert client.get("/agent/").status_code == 302  # signed out for good
     page = client.get(response["Location"]).content.decode()
-    assert "长时间未操作" in page
+    assert zh("You were signed out after a period without activity. Please sign in again.") in page
 
 
 def test_polling_does_not_keep_an_idle_session_alive(client, agent, settings):
@@ -178,14 +184,14 @@ def test_keepalive_counts_as_activity(client, agent):
 def test_chinese_by_default_english_on_request_and_back(client, agent):
     client.force_login(agent)
     page = client.get("/agent/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "话务员工作台" in page  # the browser's language does not switch the UI
+    assert zh("Agent console") in page  # the browser's language does not switch the UI
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/agent/"})
     assert response.status_code == 302
     page = client.get("/agent/").content.decode()
     assert "Agent console" in page and 'lang="en"' in page
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/agent/"})
     page = client.get("/agent/").content.decode()
-    assert "话务员工作台" in page and 'lang="zh-Hans"' in page
+    assert zh("Agent console") in page and 'lang="zh-Hans"' in page
 
 
 def test_no_public_media_url(client, db):

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hotline.core.clock import localtime
+from hotline.workbench.tests.chinese import zh
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Action, Status
 from hotline.workorders.models import Assignment, Attachment, ExtensionRequest
@@ -27,15 +28,16 @@ def png(name="photo.png"):
 
 def act(client, order, action, **fields):
     order.refresh_from_db()
-    data = {f"{action}-version": order.version}
+    prefix = "" if action == "dispatch" else f"{action}-"  # the dispatch form's fields keep their names
+    data = {f"{prefix}version": order.version}
     files = {}
     for key, value in fields.items():
         if isinstance(value, SimpleUploadedFile) or (
             isinstance(value, list) and value and isinstance(value[0], SimpleUploadedFile)
         ):
-            files[f"{action}-{key}"] = value
+            files[f"{prefix}{key}"] = value
         else:
-            data[f"{action}-{key}"] = value
+            data[f"{prefix}{key}"] = value
     return client.post(f"/orders/{order.number}/do/{action}/", {**data, **files})
 
 
@@ -51,6 +53,7 @@ def clock(monkeypatch, now):
 
     monkeypatch.setattr("hotline.workorders.views.clock_now", fake_now)
     monkeypatch.setattr("hotline.core.templatetags.hotline_ui.clock_now", fake_now)
+    monkeypatch.setattr("hotline.workorders.forms.clock_now", fake_now)
     return Clock
 
 
@@ -71,12 +74,15 @@ def test_the_full_life_of_an_order_through_the_order_page(
 
     client.force_login(unit_handler)
     page = client.get(f"/orders/{order.number}/").content.decode()
-    assert "签收" in page and "138****1234" in page and "13812341234" not in page
+    assert zh("Sign for") in page and "138****1234" in page and "13812341234" not in page
     assert act(client, order, "sign").status_code == 302
     assert act(client, order, "note", text="已安排抢修", public="on").status_code == 302
     # the lead cannot reply before the assisting unit contributed
     response = act(client, order, "reply", text="已恢复供水", solved="yes")
-    assert response.status_code == 409 and "协办单位尚未提交协办意见" in response.content.decode()
+    assert (
+        response.status_code == 409
+        and zh("Assisting units have not contributed yet.") in response.content.decode()
+    )
 
     from hotline.directory.models import Role, User
 
@@ -158,7 +164,7 @@ def test_return_and_re_dispatch(client, make_order, city, dispatcher, unit_handl
     assert 'id="action-rule_return" open' in page and "属于城管职责" in page
     # rejecting a return needs a reason; the message says so and nothing changes
     response = act(client, order, "rule_return", decision="reject")
-    assert response.status_code == 400 and "请填写理由" in response.content.decode()
+    assert response.status_code == 400 and zh("A reason is required.") in response.content.decode()
     assert act(client, order, "rule_return", decision="accept").status_code == 302
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DISPATCH
@@ -186,10 +192,16 @@ def test_extension_request_and_decision(client, make_order, city, dispatcher, un
     assignment = order.assignments.get()
     until = localtime(assignment.due_at + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     client.force_login(unit_handler)
+    far = localtime(clock.at + dt.timedelta(days=400)).strftime("%Y-%m-%dT%H:%M")
+    response = act(client, order, "request_extension", until=far, reason="需要更换主管道")
+    assert response.status_code == 400 and zh("Choose a time within a year.") in response.content.decode()
     response = act(client, order, "request_extension", until=until, reason="需要更换主管道")
     assert response.status_code == 302
     page = client.get(f"/orders/{order.number}/").content.decode()
-    assert "延期申请正等待热线中心审批" in page and 'id="action-request_extension"' not in page
+    assert (
+        zh("An extension request is waiting for the center's decision.") in page
+        and 'id="action-request_extension"' not in page
+    )
     client.force_login(dispatcher)
     page = client.get(f"/orders/{order.number}/").content.decode()
     assert 'id="action-decide_extension" open' in page and "需要更换主管道" in page
@@ -223,7 +235,10 @@ def test_received_order_accept_answer_reject_and_merge(client, make_order, agent
     assert act(client, received, "accept").status_code == 302
     other = make_order(accept=False, channel="web")
     response = act(client, other, "reject", reason="emergency")
-    assert response.status_code == 400 and "请选择来电人被转接到的紧急服务" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and zh("Choose the emergency service the caller was transferred to.") in response.content.decode()
+    )
     assert act(client, other, "reject", reason="emergency", transfer_to="120").status_code == 302
     other.refresh_from_db()
     assert other.status == Status.REJECTED
@@ -262,10 +277,13 @@ def test_a_stale_form_is_refused_with_a_message(client, make_order, dispatcher, 
     version = order.version
     wo.workorder_note(order=order, actor=dispatcher, text="先备注", now=clock.at)
     response = client.post(
-        f"/orders/{order.number}/do/dispatch/", {"dispatch-version": version, "dispatch-lead": city.water.pk}
+        f"/orders/{order.number}/do/dispatch/", {"version": version, "lead": city.water.pk}
     )
     assert response.status_code == 409
-    assert "工单刚被他人修改" in response.content.decode()
+    assert (
+        zh("Someone else changed this order in the meantime. Reload the page and try again.")
+        in response.content.decode()
+    )
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DISPATCH
 
@@ -277,7 +295,9 @@ def test_an_action_the_role_may_not_take_is_refused(
     wo.workorder_dispatch(order=order, actor=dispatcher, lead=city.water, now=clock.at)
     client.force_login(unit_handler)
     response = act(client, order, "dispatch", lead=city.urban.pk)
-    assert response.status_code == 403 and "您的角色无权执行此操作" in response.content.decode()
+    assert (
+        response.status_code == 403 and zh("Your role may not take this action.") in response.content.decode()
+    )
     assert client.post(f"/orders/{order.number}/do/nonsense/").status_code == 404
 
 
@@ -316,10 +336,12 @@ def test_uploads_are_limited_by_type_and_size(
     wo.workorder_sign(order=order, actor=unit_handler, now=clock.at)
     exe = SimpleUploadedFile("tool.png", b"MZ\x90\x00" + b"\x00" * 100, content_type="image/png")
     response = act(client, order, "attach", attachments=[exe])
-    assert response.status_code == 400 and "不接受此类型的文件" in response.content.decode()
+    assert (
+        response.status_code == 400 and zh("This type of file is not accepted.") in response.content.decode()
+    )
     settings.HOTLINE_UPLOAD_MAX_BYTES = 10
     response = act(client, order, "attach", attachments=[png()])
-    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    assert response.status_code == 400 and zh("The file is too large.") in response.content.decode()
     assert not Attachment.objects.exists()
 
 
@@ -340,7 +362,7 @@ def test_confidential_caller_never_reaches_the_unit(
     client.force_login(unit_handler)
     page = client.get(f"/orders/{order.number}/").content.decode()
     assert "王五" not in page and "9876" not in page and "王*" not in page
-    assert "保密件" in page
+    assert zh("Confidential: the caller's identity is not disclosed to handling units.") in page
 
 
 def test_order_list_searches_behind_the_gate_with_bounded_queries(

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from hotline.core.clock import now
+from hotline.core import clock
 
 
 class Command(BaseCommand):
@@ -61,15 +61,17 @@ class Command(BaseCommand):
                     days = (dt.date.fromisoformat(options["day"]),)
                 except ValueError as exc:
                     raise CommandError("--day must be a date (YYYY-MM-DD)") from exc
-            alerts = scan(now=now(), days=days)
+            alerts = scan(now=clock.now(), days=days)
             for alert in alerts:
-                self.stdout.write(f"{alert.get_kind_display()}: {alert.category_name} {alert.district_name} "
-                                  f"{alert.period_start}–{alert.period_end} observed {alert.observed:g}, expected {alert.expected:g}")
+                self.stdout.write(
+                    f"{alert.get_kind_display()}: {alert.category_name} {alert.district_name} "
+                    f"{alert.period_start}–{alert.period_end} observed {alert.observed:g}, expected {alert.expected:g}"
+                )
             self.stdout.write(f"{len(alerts)} new early warnings")
         elif action == "sign":
             from hotline.analytics.hotspots.signatures import missing_signatures, sign_orders
 
-            until = now()
+            until = clock.now()
             missing = missing_signatures(since=until - dt.timedelta(days=options["days"]), until=until)
             bar = tqdm(total=len(missing), unit="orders", file=sys.stderr)
             for start in range(0, len(missing), 1000):

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hotline.core.clock import local_tz, localtime, now
+from hotline.core import clock
+from hotline.core.clock import local_tz, localtime
 
 
 def _day(value: str, name: str) -> dt.date:
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         if options["top"] < 1:
             raise CommandError("--top must be at least 1")
         tz = local_tz()
-        last = _day(options["until"], "until") if options["until"] else localtime(now()).date()
+        last = _day(options["until"], "until") if options["until"] else localtime(clock.now()).date()
         first = _day(options["since"], "since") if options["since"] else last - dt.timedelta(days=29)
         if first > last:
             raise CommandError("--since is after --until")

@@ -1,12 +1,12 @@
 """``hotline kb``: the knowledge base from the command line.
 
-    hotline kb import FILE [--publish] [--user NAME]     entries from XLSX (or CSV), all or nothing
-    hotline kb export FILE [--published]                 every entry to XLSX
-    hotline kb harvest [--days N] [--limit N] [--csv FILE --unit CODE] [--user NAME]
-                                                         draft entries from past orders (or a table of
-                                                         questions and replies) for the center to review
-    hotline kb reindex                                   write the shared search index snapshot now
-    hotline kb sweep                                     flag entries due for review or expiring
+hotline kb import FILE [--publish] [--user NAME]     entries from XLSX (or CSV), all or nothing
+hotline kb export FILE [--published]                 every entry to XLSX
+hotline kb harvest [--days N] [--limit N] [--csv FILE --unit CODE] [--user NAME]
+                                                     draft entries from past orders (or a table of
+                                                     questions and replies) for the center to review
+hotline kb reindex                                   write the shared search index snapshot now
+hotline kb sweep                                     flag entries due for review or expiring
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ class Command(BaseCommand):
         do_harvest.add_argument("--min-chars", type=int, default=40, help="shortest reply worth an entry")
         do_harvest.add_argument("--csv", help="a CSV/XLSX of questions and replies instead of orders")
         do_harvest.add_argument("--unit", help="code of the unit that owns drafts made from --csv")
-        do_harvest.add_argument("--all-types", action="store_true", help="not only questions and requests for help")
+        do_harvest.add_argument(
+            "--all-types", action="store_true", help="not only questions and requests for help"
+        )
         do_harvest.add_argument("--user")
         sub.add_parser("reindex", help="write the shared search index snapshot")
         sub.add_parser("sweep", help="flag entries due for review or expiring")
@@ -63,10 +65,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No active account {name!r}.")
             return user
         user = (
-            User.objects.filter(is_active=True)
-            .filter(is_superuser=True)
-            .order_by("pk")
-            .first()
+            User.objects.filter(is_active=True).filter(is_superuser=True).order_by("pk").first()
             or User.objects.filter(is_active=True, role=Role.ADMIN).order_by("pk").first()
         )
         if user is None:
@@ -76,7 +75,9 @@ class Command(BaseCommand):
     def _import(self, options: dict[str, Any]) -> None:
         from hotline.knowledge.spreadsheets import import_file
 
-        result = import_file(options["file"], actor=self._actor(options["user"]), now=now(), publish=options["publish"])
+        result = import_file(
+            options["file"], actor=self._actor(options["user"]), now=now(), publish=options["publish"]
+        )
         self.stdout.write(
             f"entries: {len(result.created)} created, {len(result.updated)} updated, "
             f"{len(result.unchanged)} unchanged, {len(result.published)} published"
@@ -87,7 +88,8 @@ class Command(BaseCommand):
         from hotline.knowledge.spreadsheets import export_queryset, export_rows, write_xlsx
 
         rows = export_rows(
-            export_queryset(Entry.objects.all(), published=options["published"]), published=options["published"]
+            export_queryset(Entry.objects.all(), published=options["published"]),
+            published=options["published"],
         )
         Path(options["file"]).write_bytes(write_xlsx(rows))
         self.stdout.write(f"entries: {len(rows)} written to {options['file']}")
@@ -105,8 +107,12 @@ class Command(BaseCommand):
             candidates = candidates_from_rows(read_table(options["csv"]), unit=unit)
         else:
             types = RequestType.values if options["all_types"] else [RequestType.CONSULT, RequestType.HELP]
-            candidates = candidates_from_orders(since=at - dt.timedelta(days=options["days"]), until=at, request_types=types)
-        result = harvest(candidates, actor=actor, now=at, min_chars=options["min_chars"], limit=options["limit"])
+            candidates = candidates_from_orders(
+                since=at - dt.timedelta(days=options["days"]), until=at, request_types=types
+            )
+        result = harvest(
+            candidates, actor=actor, now=at, min_chars=options["min_chars"], limit=options["limit"]
+        )
         self.stdout.write(
             f"drafts submitted for review: {len(result.created)}; left out: {result.too_short} too short, "
             f"{result.form_replies} form replies, {result.duplicates} duplicates, {result.existing} already in the base"
