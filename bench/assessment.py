@@ -168,7 +168,9 @@ class World:
         self.data = data
         self.units = {u.code: u for u in Unit.objects.all()}
         self.users = {u.username: u for u in User.objects.all()}
-        self.handlers = {u.unit_id: u for u in self.users.values() if u.role == Role.UNIT_HANDLER and u.unit_id}
+        self.handlers = {
+            u.unit_id: u for u in self.users.values() if u.role == Role.UNIT_HANDLER and u.unit_id
+        }
         self.categories = {c.name: c for c in Category.objects.filter(depth=3)}
         self.channels = {c.code: c for c in Channel.objects.all()}
         streets = {}
@@ -196,7 +198,9 @@ class World:
         if key not in self._limits:
             from hotline.sla.selectors import limits_for
 
-            self._limits[key] = limits_for(request_type=request_type, urgency=urgency, category_path=None, unit_id=None)
+            self._limits[key] = limits_for(
+                request_type=request_type, urgency=urgency, category_path=None, unit_id=None
+            )
         return self._limits[key]
 
 
@@ -247,7 +251,9 @@ class Story:
         self.at += step
         return True
 
-    def event(self, action: str, actor: Any, to: str | None = None, *, bump: bool = True, **extra: Any) -> None:
+    def event(
+        self, action: str, actor: Any, to: str | None = None, *, bump: bool = True, **extra: Any
+    ) -> None:
         self.order["last_event_seq"] += 1
         if bump:
             self.order["version"] += 1
@@ -340,7 +346,9 @@ class Generator:
         place = f"{street.short_name}{rng.choice(data.PLACES)}"
         channel = rng.choice(world.channel_codes)
         anonymous = rng.random() < 0.03
-        urgency = "urgent" if leaf in {"燃气泄漏隐患", "井盖缺失", "停电"} and rng.random() < 0.5 else "normal"
+        urgency = (
+            "urgent" if leaf in {"燃气泄漏隐患", "井盖缺失", "停电"} and rng.random() < 0.5 else "normal"
+        )
         limits = world.limits(request_type, urgency)
         agent = rng.choice(world.agents)
         self.dispatcher = rng.choice(world.dispatchers)
@@ -350,7 +358,9 @@ class Generator:
                 "channel_id": world.channels[channel].pk,
                 "hotline_number": "12345",
                 "caller_name": "" if anonymous else rng.choice(data.SURNAMES) + rng.choice(data.GIVEN),
-                "caller_phone": "" if anonymous else f"1{rng.choice('3578')}{rng.randrange(100000000, 999999999)}",
+                "caller_phone": ""
+                if anonymous
+                else f"1{rng.choice('3578')}{rng.randrange(100000000, 999999999)}",
                 "confidential": rng.random() < 0.08,
                 "anonymous": anonymous,
                 "request_type": request_type,
@@ -384,7 +394,9 @@ class Generator:
             story.order.update({"answer": "已根据知识库为来电人解答。", "progress_reported_at": story.at})
             return self._close(story, "answer", agent, "closed", comment="已根据知识库为来电人解答。")
         if roll < 0.07:
-            return self._close(story, "reject", agent, "rejected", reason=rng.choice(["legal_process", "jurisdiction"]))
+            return self._close(
+                story, "reject", agent, "rejected", reason=rng.choice(["legal_process", "jurisdiction"])
+            )
         if not story.advance(0.2, 6):
             return story
         lead_ref, assist_codes = data.ROUTES[leaf]
@@ -400,15 +412,30 @@ class Generator:
             else:
                 handler = world.handlers[wrong.pk]
                 first.update(state="returned", returned_at=story.at, return_reason="该事项不属于本单位职责。")
-                story.event("return", handler, "returned", assignment=first["id"], comment=first["return_reason"])
+                story.event(
+                    "return", handler, "returned", assignment=first["id"], comment=first["return_reason"]
+                )
                 if not story.advance(0.5, 6):
                     return story
                 if rng.random() < 0.85:
-                    story.event("accept_return", self.dispatcher, "awaiting_dispatch", assignment=first["id"], data={"unit": wrong.pk, "within_duty": False})
+                    story.event(
+                        "accept_return",
+                        self.dispatcher,
+                        "awaiting_dispatch",
+                        assignment=first["id"],
+                        data={"unit": wrong.pk, "within_duty": False},
+                    )
                     if not story.advance(0.1, 2):
                         return story
                 else:
-                    story.event("reject_return", self.dispatcher, "in_progress", assignment=first["id"], comment="属于你单位职责范围", data={"unit": wrong.pk, "within_duty": True})
+                    story.event(
+                        "reject_return",
+                        self.dispatcher,
+                        "in_progress",
+                        assignment=first["id"],
+                        comment="属于你单位职责范围",
+                        data={"unit": wrong.pk, "within_duty": True},
+                    )
                     first.update(state="signed", signed_at=story.at)
                     lead, assists = wrong, []
         if story.status in ("awaiting_dispatch", "returned"):
@@ -430,7 +457,12 @@ class Generator:
     reasons: dict[str, int] = {}
 
     def _dispatch(self, story: Story, lead: Any, assists: list[Any], round_: int) -> dict[str, Any]:
-        story.event("dispatch", self.dispatcher, "dispatched", data={"lead": lead.pk, "assists": [u.pk for u in assists]})
+        story.event(
+            "dispatch",
+            self.dispatcher,
+            "dispatched",
+            data={"lead": lead.pk, "assists": [u.pk for u in assists]},
+        )
         for row in story.assignments:
             if row["state"] in ("pending", "signed"):
                 row["state"] = "cancelled"
@@ -440,14 +472,20 @@ class Generator:
         return first
 
     def _active(self, story: Story, unit: Any) -> dict[str, Any]:
-        return next(a for a in reversed(story.assignments) if a["unit_id"] == unit.pk and a["state"] in ("pending", "signed"))
+        return next(
+            a
+            for a in reversed(story.assignments)
+            if a["unit_id"] == unit.pk and a["state"] in ("pending", "signed")
+        )
 
     def _marks(self, story: Story, row: dict[str, Any], until: dt.datetime) -> None:
         """The SLA sweep's marks that fell due before ``until`` (it runs every minute)."""
         sweep = lambda moment: moment + dt.timedelta(minutes=1)  # noqa: E731
         if row["signed_at"] is None and row["sign_due_at"] < until and row["sign_overdue_marked_at"] is None:
             row["sign_overdue_marked_at"] = sweep(row["sign_due_at"])
-            self._mark(story, row, "sla_overdue", "sign_overdue", row["sign_overdue_marked_at"], row["sign_due_at"])
+            self._mark(
+                story, row, "sla_overdue", "sign_overdue", row["sign_overdue_marked_at"], row["sign_due_at"]
+            )
         if row["warn_at"] < until and row["due_at"] >= row["warn_at"] and row["warned_at"] is None:
             row["warned_at"] = sweep(row["warn_at"])
             self._mark(story, row, "sla_warning", "due_soon", row["warned_at"], row["due_at"])
@@ -456,16 +494,34 @@ class Generator:
             self._mark(story, row, "sla_overdue", "overdue", row["overdue_marked_at"], row["due_at"])
             rng = self.rng
             if rng.random() < 0.5 and row["overdue_marked_at"] + dt.timedelta(hours=4) < until:
-                story.event("remind", None, bump=False, at=row["overdue_marked_at"] + dt.timedelta(hours=2), reason="overdue", data={"unit": row["unit_id"]})
+                story.event(
+                    "remind",
+                    None,
+                    bump=False,
+                    at=row["overdue_marked_at"] + dt.timedelta(hours=2),
+                    reason="overdue",
+                    data={"unit": row["unit_id"]},
+                )
                 if rng.random() < 0.4:
                     story.event(
-                        "supervise", self.world.supervisor, at=row["overdue_marked_at"] + dt.timedelta(hours=4),
-                        reason="overdue", comment="请于两个工作日内书面说明", data={"unit": row["unit_id"], "respond_by": None},
+                        "supervise",
+                        self.world.supervisor,
+                        at=row["overdue_marked_at"] + dt.timedelta(hours=4),
+                        reason="overdue",
+                        comment="请于两个工作日内书面说明",
+                        data={"unit": row["unit_id"], "respond_by": None},
                     )
 
-    def _mark(self, story: Story, row: dict[str, Any], action: str, cause: str, at: dt.datetime, due: dt.datetime) -> None:
+    def _mark(
+        self, story: Story, row: dict[str, Any], action: str, cause: str, at: dt.datetime, due: dt.datetime
+    ) -> None:
         story.event(
-            action, None, bump=False, at=at, assignment=row["id"], reason=cause,
+            action,
+            None,
+            bump=False,
+            at=at,
+            assignment=row["id"],
+            reason=cause,
             data={"unit": row["unit_id"], "unit_name": row["_unit"].name, "due_at": due.isoformat()},
         )
 
@@ -490,30 +546,63 @@ class Generator:
                 if not story.advance(4, 40):
                     return
                 self._marks(story, row, story.at)
-                story.event("note", handler, assignment=row["id"], comment="已受理，正在现场核查并协调相关方处理。", data={"public": True})
+                story.event(
+                    "note",
+                    handler,
+                    assignment=row["id"],
+                    comment="已受理，正在现场核查并协调相关方处理。",
+                    data={"public": True},
+                )
                 story.order.setdefault("progress_reported_at", story.at)
             if rng.random() < 0.06:
                 if not story.advance(2, 30):
                     return
                 self._marks(story, row, story.at)
                 until = row["due_at"] + dt.timedelta(days=7)
-                story.event("request_extension", handler, assignment=row["id"], comment="需协调多个部门，申请延期。", data={"until": until.isoformat()})
+                story.event(
+                    "request_extension",
+                    handler,
+                    assignment=row["id"],
+                    comment="需协调多个部门，申请延期。",
+                    data={"until": until.isoformat()},
+                )
                 request = {
-                    "id": self.next_id("extension"), "assignment_id": row["id"], "requested_due_at": until,
-                    "reason": "需协调多个部门，申请延期。", "requested_by_id": handler.pk, "requested_at": story.at,
-                    "decision": "pending", "decided_by_id": None, "decided_at": None, "comment": "",
+                    "id": self.next_id("extension"),
+                    "assignment_id": row["id"],
+                    "requested_due_at": until,
+                    "reason": "需协调多个部门，申请延期。",
+                    "requested_by_id": handler.pk,
+                    "requested_at": story.at,
+                    "decision": "pending",
+                    "decided_by_id": None,
+                    "decided_at": None,
+                    "comment": "",
                 }
                 story.extensions.append(request)
                 if not story.advance(1, 10):
                     return
                 approve = rng.random() < 0.8
-                story.event("approve_extension" if approve else "refuse_extension", self.dispatcher, assignment=row["id"], data={"until": until.isoformat(), "request": request["id"]})
-                request.update(decision="approved" if approve else "refused", decided_by_id=self.dispatcher.pk, decided_at=story.at)
+                story.event(
+                    "approve_extension" if approve else "refuse_extension",
+                    self.dispatcher,
+                    assignment=row["id"],
+                    data={"until": until.isoformat(), "request": request["id"]},
+                )
+                request.update(
+                    decision="approved" if approve else "refused",
+                    decided_by_id=self.dispatcher.pk,
+                    decided_at=story.at,
+                )
                 if approve:
                     from hotline.sla.limits import Limit
                     from hotline.workorders.services.transitions import _warn_at
 
-                    row.update(due_at=until, warn_at=_warn_at(story.at, until, Limit(1, "wd"), 0.8), warned_at=None, overdue_marked_at=None)
+                    row.update(
+                        due_at=until,
+                        warn_at=_warn_at(story.at, until, Limit(1, "wd"), 0.8),
+                        warned_at=None,
+                        overdue_marked_at=None,
+                    )
                     row["extension_count"] += 1
             for unit in assists:
                 if not story.advance(4, 48):
@@ -521,30 +610,51 @@ class Generator:
                 other = self._active(story, unit)
                 self._marks(story, other, story.at)
                 other.update(state="done", done_at=story.at, result="我单位已配合完成相关工作。")
-                story.event("contribute", world.handlers[unit.pk], assignment=other["id"], comment=other["result"])
+                story.event(
+                    "contribute", world.handlers[unit.pk], assignment=other["id"], comment=other["result"]
+                )
             if not story.advance(8, 120):
                 return
             self._marks(story, row, story.at)
             solved = rng.random() < 0.9
-            text = "经核查，已安排人员现场处理完毕。" if solved else "该问题涉及历史遗留，已向诉求人解释说明。"
+            text = (
+                "经核查，已安排人员现场处理完毕。" if solved else "该问题涉及历史遗留，已向诉求人解释说明。"
+            )
             row.update(state="done", done_at=story.at, result=text, solved=solved)
-            story.event("reply", handler, "replied", assignment=row["id"], comment=text, data={"solved": solved})
+            story.event(
+                "reply", handler, "replied", assignment=row["id"], comment=text, data={"solved": solved}
+            )
             if not story.advance(0.5, 12):
                 return
             if rng.random() < 0.08:
-                story.event("send_back", self.dispatcher, "in_progress", assignment=row["id"], comment="答复内容不具体，请补充处理结果。")
+                story.event(
+                    "send_back",
+                    self.dispatcher,
+                    "in_progress",
+                    assignment=row["id"],
+                    comment="答复内容不具体，请补充处理结果。",
+                )
                 row.update(state="signed", done_at=None)
                 if not story.advance(4, 48):
                     return
                 self._marks(story, row, story.at)
                 row.update(state="done", done_at=story.at, result="补充答复：已完成整改。", solved=solved)
-                story.event("reply", handler, "replied", assignment=row["id"], comment=row["result"], data={"solved": solved})
+                story.event(
+                    "reply",
+                    handler,
+                    "replied",
+                    assignment=row["id"],
+                    comment=row["result"],
+                    data={"solved": solved},
+                )
                 if not story.advance(0.5, 12):
                     return
             story.event("accept_reply", self.dispatcher, "awaiting_callback", assignment=row["id"])
             story.order.setdefault("progress_reported_at", story.at)
             if story.order["anonymous"] or not story.order["caller_phone"]:
-                story.event("close", None, "closed", reason="anonymous" if story.order["anonymous"] else "no_phone")
+                story.event(
+                    "close", None, "closed", reason="anonymous" if story.order["anonymous"] else "no_phone"
+                )
                 story.order.update(closed_at=story.at, solved=solved)
                 return
             if not story.advance(2, 48):
@@ -552,9 +662,19 @@ class Generator:
             roll = rng.random()
             satisfaction = "satisfied" if roll < 0.82 else "basically" if roll < 0.93 else "dissatisfied"
             said = solved and satisfaction != "dissatisfied"
-            story.event("callback", agent, "closed", data={"satisfaction": satisfaction, "solved": said, "channel": "phone"})
+            story.event(
+                "callback",
+                agent,
+                "closed",
+                data={"satisfaction": satisfaction, "solved": said, "channel": "phone"},
+            )
             story.order.update(satisfaction=satisfaction, solved=said, closed_at=story.at)
-            if satisfaction == "dissatisfied" and not said and story.order["reopen_count"] == 0 and rng.random() < 0.6:
+            if (
+                satisfaction == "dissatisfied"
+                and not said
+                and story.order["reopen_count"] == 0
+                and rng.random() < 0.6
+            ):
                 if not story.advance(1, 8):
                     return
                 story.event("reopen", agent, "awaiting_dispatch", comment="群众反映问题仍未解决，重新交办。")
@@ -607,8 +727,15 @@ def generate(orders: int, seed: int) -> dict[str, Any]:
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("workorders_workorder", "workorders_assignment", "workorders_event", "workorders_extensionrequest"):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            for table in (
+                "workorders_workorder",
+                "workorders_assignment",
+                "workorders_event",
+                "workorders_extensionrequest",
+            ):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                )
             cursor.execute("ANALYZE")
     else:
         with connection.cursor() as cursor:
@@ -660,14 +787,24 @@ def measure(step: str) -> dict[str, Any]:
         briefing = briefing_generate(
             kind="month", period=parse_period(MONTH), actor=User.objects.get(username="supervisor1"), now=NOW
         )
-        detail = {"received": briefing.content["volumes"]["total"], "hot_issues": len(briefing.content["hot_issues"]["items"])}
+        detail = {
+            "received": briefing.content["volumes"]["total"],
+            "hot_issues": len(briefing.content["hot_issues"]["items"]),
+        }
     else:
         raise SystemExit(f"unknown step {step}")
-    return {"step": step, "seconds": round(time.perf_counter() - started, 2), "peak_mb": round(peak_mb()), **detail}
+    return {
+        "step": step,
+        "seconds": round(time.perf_counter() - started, 2),
+        "peak_mb": round(peak_mb()),
+        **detail,
+    }
 
 
 def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, *args], check=True, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], check=True, env=env, capture_output=True, text=True
+    )
     for line in out.stdout.splitlines():
         if line.startswith("{"):
             return json.loads(line)
@@ -676,12 +813,16 @@ def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
 
 def _indexes(env: dict[str, str], create: bool) -> None:
     code = (
-        "import sys; sys.path.insert(0, %r)\n" % str(ROOT)
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         + "from bench.assessment import setup_django, INDEXES; setup_django()\n"
         + "from django.db import connection\n"
         + "with connection.cursor() as c:\n"
         + "    for name, sql in INDEXES.items():\n"
-        + ("        c.execute(sql)\n" if create else "        c.execute('DROP INDEX IF EXISTS bench_' + name)\n")
+        + (
+            "        c.execute(sql)\n"
+            if create
+            else "        c.execute('DROP INDEX IF EXISTS bench_' + name)\n"
+        )
         + "    c.execute('ANALYZE')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
@@ -699,12 +840,20 @@ def run_backend(backend: str, orders: int, index_modes: list[str], keep: bool) -
             conn.execute("DROP DATABASE IF EXISTS bench_assessment")
             conn.execute("CREATE DATABASE bench_assessment")
         db_url = base.rsplit("/", 1)[0] + "/bench_assessment"
-    env = {**os.environ, "DATABASE_URL": db_url, "HOTLINE_VAR_DIR": tempfile.mkdtemp(prefix="bench-assessment-var-")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "HOTLINE_VAR_DIR": tempfile.mkdtemp(prefix="bench-assessment-var-"),
+    }
     print(f"{backend}: preparing", flush=True)
     subprocess.run([sys.executable, __file__, "--prepare"], check=True, env=env)
     print(f"{backend}: generating {orders} orders", flush=True)
     out = subprocess.run(
-        [sys.executable, __file__, "--generate", str(orders)], check=True, env=env, capture_output=True, text=True
+        [sys.executable, __file__, "--generate", str(orders)],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     print(out.stdout, end="")
     generated = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("{")))
@@ -732,12 +881,16 @@ def run_backend(backend: str, orders: int, index_modes: list[str], keep: bool) -
         import psycopg
 
         with psycopg.connect(db_url, autocommit=True) as conn:
-            report["database_mb"] = round(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20)  # type: ignore[index]
+            report["database_mb"] = round(
+                conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
+            )  # type: ignore[index]
     return report
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--indexes", choices=["without", "with", "both"], default="both")

@@ -174,15 +174,20 @@ def main() -> None:
                 copy.write(terms.getvalue())
         raw.commit()
         print(f"  {offset + chunk} indexed ({time.perf_counter() - started:.0f} s)", flush=True)
+    constraint_names = {name for name, _ in constraints}
     with connection.cursor() as cursor:
-        for definition, _ in indexes:
-            cursor.execute(definition)
+        for definition, name in indexes:
+            if name not in constraint_names:  # a constraint's own index comes back with the constraint
+                cursor.execute(definition)
         for name, definition in constraints:
             cursor.execute(f'ALTER TABLE routing_matterterm ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("DELETE FROM routing_mattertermstat")
         cursor.execute(
             "INSERT INTO routing_mattertermstat (term, df) SELECT term, count(*) FROM routing_matterterm GROUP BY term"
         )
-        cursor.execute("INSERT INTO routing_mattertermstat (term, df) VALUES (0, %s)", [args.orders])
+        cursor.execute(
+            "INSERT INTO routing_mattertermstat (term, df) SELECT 0, count(*) FROM routing_matterdoc"
+        )
         cursor.execute("ANALYZE")
         cursor.execute(
             "SELECT count(*), pg_size_pretty(pg_total_relation_size('routing_matterterm')) FROM routing_matterterm"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hotline.directory.models import Unit
 from hotline.workorders.models import WorkOrder
@@ -149,7 +150,7 @@ class Alert(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("open")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
-        DISMISSED = "dismissed", _("dismissed")
+        DISMISSED = "dismissed", pgettext_lazy("alert", "dismissed")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     cause_key = models.CharField(max_length=120, unique=True)
@@ -169,7 +170,7 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("handling note"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -169,7 +169,14 @@ def build_notice_template() -> bytes:
     section(document, _("2. Ranking of the units"))
     loop_table(
         document,
-        [_("rank"), _("unit"), _("assignments"), _("score"), pgettext("period", "previous"), pgettext("trend", "change")],
+        [
+            _("rank"),
+            _("unit"),
+            _("assignments"),
+            _("score"),
+            pgettext("period", "previous"),
+            pgettext("trend", "change"),
+        ],
         "for row in units",
         [
             "{{ row.rank }}",

@@ -149,7 +149,9 @@ def rank(rows: Sequence[Row], *, min_orders: int) -> None:
 
 def order_rows(rows: list[Row]) -> list[Row]:
     """Ranked rows by rank, then the unranked: those with a score by score, then the rest by name."""
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.total is None, -(r.total or 0.0), r.name))
+    return sorted(
+        rows, key=lambda r: (r.rank is None, r.rank or 0, r.total is None, -(r.total or 0.0), r.name)
+    )
 
 
 def score_all(rows: list[Row], scheme: SchemeSpec) -> list[Row]:

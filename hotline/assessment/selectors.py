@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
@@ -363,6 +363,5 @@ def drill_down(
         assignment_cohort(period, options=options)
         .filter(group.assignments, where, order__in=visible)
         .select_related("order", "unit", "order__category", "order__division")
-        .annotate(unit_path=F("unit__path"))
         .order_by("dispatched_at", "pk")
     )

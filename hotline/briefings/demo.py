@@ -11,7 +11,7 @@ from hotline.demo.services import DemoContext
 from hotline.workorders.lifecycle import Status
 from hotline.workorders.models import WorkOrder
 
-from .models import Briefing
+from .models import Briefing, TypicalCase
 from .services import briefing_generate, typical_case_add
 
 CASES = [
@@ -27,7 +27,7 @@ def load(ctx: DemoContext) -> None:
     today = localtime(ctx.now).date()
     month = last_complete("month", today)
     supervisor = ctx.users.get("supervisor1")
-    if supervisor is not None:
+    if supervisor is not None and not TypicalCase.objects.exists():
         closed = (
             WorkOrder.objects.filter(
                 status=Status.CLOSED,

@@ -129,3 +129,8 @@ def missed_call_sms() -> bool:
 
 def webhook_timeout() -> float:
     return float(get("WEBHOOK_TIMEOUT", 5))
+
+
+def callback_rate(group: str, request: object) -> str:
+    """Rate limit of the gateways' and platforms' callbacks, per address (django-ratelimit syntax)."""
+    return str(get("CALLBACK_RATE", "600/m"))

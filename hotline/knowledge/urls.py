@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export/", staff.export, name="export"),
     path("import/", staff.import_view, name="import"),
     path("panel/answers/", panel.answers, name="panel_answers"),
+    path("panel/order/", panel.order_entries, name="panel_order"),
     path("faq/", public.faq, name="public_faq"),
     path("faq/<int:pk>/", public.faq_entry, name="public_faq_entry"),
     path("faq/<int:pk>/files/<int:file_id>/", public.attachment, name="public_attachment"),

@@ -27,3 +27,12 @@ def contact() -> str:
 
 def max_results() -> int:
     return int(_get("MAX_RESULTS", "200"))
+
+
+def read_rate(group: str, request: object) -> str:
+    """Rate limit of the public reads, per client address (django-ratelimit syntax)."""
+    return _get("READ_RATE", "120/m")
+
+
+def write_rate(group: str, request: object) -> str:
+    return _get("WRITE_RATE", "30/m")

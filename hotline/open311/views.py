@@ -42,7 +42,7 @@ def _list(value: str) -> list[str]:
 
 
 @require_GET
-@ratelimit(key="ip", rate="120/m", block=False)
+@ratelimit(group="open311", key="ip", rate=conf.read_rate, block=False)
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     refused = _guard(request, fmt)
     if refused:
@@ -70,7 +70,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-@ratelimit(key="ip", rate="120/m", block=False)
+@ratelimit(group="open311", key="ip", rate=conf.read_rate, block=False)
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
     refused = _guard(request, fmt)
     if refused:
@@ -94,7 +94,7 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-@ratelimit(key="ip", rate="120/m", block=False)
+@ratelimit(group="open311", key="ip", rate=conf.read_rate, block=False)
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     refused = _guard(request, fmt)
     if refused:
@@ -123,8 +123,8 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate="120/m", method="GET", block=False)
-@ratelimit(key="ip", rate="30/m", method="POST", block=False)
+@ratelimit(group="open311", key="ip", rate=conf.read_rate, method="GET", block=False)
+@ratelimit(group="open311-post", key="ip", rate=conf.write_rate, method="POST", block=False)
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     refused = _guard(request, fmt)
     if refused:
@@ -208,7 +208,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-@ratelimit(key="ip", rate="120/m", block=False)
+@ratelimit(group="open311", key="ip", rate=conf.read_rate, block=False)
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     refused = _guard(request, fmt)
     if refused:
@@ -220,7 +220,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 
 
 @require_GET
-@ratelimit(key="ip", rate="120/m", block=False)
+@ratelimit(group="open311", key="ip", rate=conf.read_rate, block=False)
 def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
     refused = _guard(request, fmt)
     if refused:

@@ -114,6 +114,9 @@ class CatalogueRuleAdmin(admin.ModelAdmin[CatalogueRule]):
         )
         form.instance = saved
         obj.pk = saved.pk
+        for formset in formsets:  # the history inline is read-only: this saves nothing, but completes it
+            formset.instance = saved
+            self.save_formset(request, form, formset, change=change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # rules are retired, never deleted: their history stays

@@ -34,7 +34,8 @@ from .location import resolve
 from .models import MatterDoc, MatterTerm, MatterTermStat
 
 TOTAL_KEY = 0  # the MatterTermStat row whose df is the number of indexed orders
-PROBE_TERMS = 8  # how many of the text's rarest terms the lookup asks the postings for
+PROBE_TERMS = 8  # at most this many of the text's rarest terms are looked up
+POSTING_BUDGET = 30_000  # and no more postings than this in all: the lookup's work stays bounded
 CANDIDATES = 60
 DIVISION_BONUS = 1.3  # the same place makes the same matter likelier: a factor on the text's similarity
 
@@ -204,9 +205,16 @@ def search_hashes(
     weight, total, stats = _weights(hashes)
     if total == 0:
         return []
-    # The rarest terms find the candidates; a term in a quarter of all orders finds nothing useful.
-    usable = [h for h in hashes if 0 < stats.get(h, 0) <= max(50, total // 4)]
-    probe = sorted(usable, key=lambda h: stats[h])[:PROBE_TERMS]
+    # The rarest terms find the candidates, as many as the posting budget allows; a term in a quarter of
+    # all orders finds nothing useful at all.
+    usable = sorted((h for h in hashes if 0 < stats.get(h, 0) <= max(50, total // 4)), key=lambda h: stats[h])
+    probe: list[int] = []
+    spent = 0
+    for h in usable[:PROBE_TERMS]:
+        if probe and spent + stats[h] > POSTING_BUDGET:
+            break
+        probe.append(h)
+        spent += stats[h]
     if not probe:
         return []
     postings = MatterTerm.objects.filter(term__in=probe)

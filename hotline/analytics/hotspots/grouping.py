@@ -10,9 +10,10 @@ people (no place, or only a district). Pure computation over arrays, no database
    members.
 3. A pair is linked when the cosine similarity of the problem words reaches ``PLACE_THRESHOLD`` for the
    same place (and a compatible district), or ``FREE_THRESHOLD`` otherwise; two orders at different
-   specific places, or in different districts, are never linked.
-4. Linked orders form groups (connected components). A group that spans several specific places is
-   split by place. Groups at the same place whose centroids (mean vectors) reach ``ABSORB_THRESHOLD``
+   specific places (or at one place name in two districts) are never linked. Orders without a specific
+   place link across districts: a group of people with one problem lives all over the city.
+4. Linked orders form groups (connected components). A group that spans several specific places (a
+   place being its name and district) is split by place. Groups at the same place whose centroids (mean vectors) reach ``ABSORB_THRESHOLD``
    are merged: a caller who words the problem differently shares little with each other caller but a
    lot with what they say together.
 5. A group is then checked against its own centre: members whose similarity to the group's centroid is
@@ -22,6 +23,7 @@ people (no place, or only a district). Pure computation over arrays, no database
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,19 +137,18 @@ def _anchor_keys(matrix: sparse.csr_matrix, df: IntArray) -> tuple[IntArray, Int
     return np.concatenate(key_rows), np.concatenate(keys)
 
 
-def _band_pairs(rows: IntArray, keys: IntArray) -> list[tuple[IntArray, IntArray]]:
+def _band_pairs(rows: IntArray, keys: IntArray) -> Iterator[tuple[IntArray, IntArray]]:
     """Pairs of rows with the same key, each row with the next ``BAND`` rows of its block in time order
-    (rows are numbered in time order)."""
+    (rows are numbered in time order); one distance at a time, so memory stays linear."""
     order = np.lexsort((rows, keys))
     rows, keys = rows[order], keys[order]
-    pairs = []
     for distance in range(1, BAND + 1):
         if distance >= len(rows):
             break
         same = keys[:-distance] == keys[distance:]
-        if same.any():
-            pairs.append((rows[:-distance][same], rows[distance:][same]))
-    return pairs
+        if not same.any():
+            break  # no block is longer than this distance
+        yield rows[:-distance][same], rows[distance:][same]
 
 
 def _similarities(matrix: sparse.csr_matrix, left: IntArray, right: IntArray) -> FloatArray:
@@ -167,11 +168,16 @@ def group(corpus: Corpus) -> Groups:
     edges_left: list[IntArray] = []
     edges_right: list[IntArray] = []
 
-    def link(pairs: list[tuple[IntArray, IntArray]], threshold: float, same_place: bool) -> None:
+    def link(pairs: Iterator[tuple[IntArray, IntArray]], threshold: float, same_place: bool) -> None:
         for left, right in pairs:
-            fits = (district[left] == district[right]) | (district[left] == 0) | (district[right] == 0)
-            if not same_place:
-                fits &= (place[left] == place[right]) | (place[left] == 0) | (place[right] == 0)
+            near = (district[left] == district[right]) | (district[left] == 0) | (district[right] == 0)
+            if same_place:
+                fits = near  # one place name in two districts is two places
+            else:
+                # both at a specific place: the same place, in a compatible district; a group of people
+                # with no specific place is one group wherever its members live
+                both_placed = (place[left] > 0) & (place[right] > 0)
+                fits = ~both_placed | ((place[left] == place[right]) & near)
             left, right = left[fits], right[fits]
             if not len(left):
                 continue
@@ -189,8 +195,10 @@ def group(corpus: Corpus) -> Groups:
     graph = sparse.coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     labels = labels.astype(np.int64)
-    labels = _split_by_place(labels, place, matrix)
-    labels = _absorb_by_place(labels, place, matrix)
+    # a place name in two districts is two places: split and absorb by (place, district)
+    site = _codes([f"{p}|{d}" if p else "" for p, d in zip(corpus.places, corpus.districts, strict=True)])
+    labels = _split_by_place(labels, site, matrix)
+    labels = _absorb_by_place(labels, site, matrix)
     labels = _keep_core(labels, matrix)
     labels = _keep_core(labels, matrix)
     sizes = np.bincount(labels)

@@ -91,9 +91,9 @@ def build(*, title: str, content: str, location_text: str = "", division_distric
     found: list[places.Resolved] = []
     segmented: list[places.Segmented | None] = []
     for text, chars, hmm in (
-        (location_text, TITLE_CHARS, True),
-        (title, TITLE_CHARS, True),
-        (content[: CONTENT_CHARS * 2], CONTENT_CHARS, True),
+        (location_text[: TITLE_CHARS + 20], TITLE_CHARS, True),
+        (title[: TITLE_CHARS + 20], TITLE_CHARS, True),
+        (content[: CONTENT_CHARS + CONTENT_CHARS // 4], CONTENT_CHARS, False),
     ):
         text = normalize(text)[:chars]
         if not text:

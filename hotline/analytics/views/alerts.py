@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from hotline.core import clock
@@ -52,7 +53,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "x": [d.strftime("%m-%d") for d in days],
         "series": [
             {
-                "name": _("received"),
+                "name": pgettext("figure", "received"),
                 "data": [counts.get(d, 0) for d in days],
                 "drill": [charts.drill_url(dimension=dimension, key=key, start=d, end=d) for d in days],
             }

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from hotline.core import clock
 from hotline.directory.models import Division
@@ -24,7 +24,7 @@ from ..selectors.drill import DRILL_METRICS, Drill, drill_orders
 from .common import center_required, center_user, parse_date, parse_int, request_period, wants_xlsx, xlsx
 
 METRIC_LABELS = {
-    "received": gettext_lazy("received"),
+    "received": pgettext_lazy("figure", "received"),
     "answered": gettext_lazy("direct answers"),
     "rejected": gettext_lazy("rejected"),
     "merged": gettext_lazy("merged"),
@@ -275,7 +275,7 @@ def performance(request: HttpRequest) -> HttpResponse:
     overall = board.overall(p)
     if wants_xlsx(request):
         header = [
-            _("rank"), _("unit"), _("received"), _("replies"), _("replies on time"), _("on-time rate"),
+            _("rank"), _("unit"), pgettext("figure", "received"), _("replies"), _("replies on time"), _("on-time rate"),
             _("callbacks"), _("satisfied"), _("basically satisfied"), _("dissatisfied"), _("satisfaction rate"),
             _("resolution rate"),
         ]  # fmt: skip
@@ -355,7 +355,7 @@ def district_map(request: HttpRequest) -> HttpResponse:
                      "on_time_rate": item.rate("on_time_rate"), "satisfaction_rate": item.rate("satisfaction_rate")})  # fmt: skip
     unknown = by_key.get("")
     if wants_xlsx(request):
-        header = [_("district"), _("received"), _("replies"), _("on-time rate"), _("callbacks"),
+        header = [_("district"), pgettext("figure", "received"), _("replies"), _("on-time rate"), _("callbacks"),
                   _("satisfaction rate"), _("dissatisfied")]  # fmt: skip
         data = [[r["name"], r["values"]["received"], r["values"]["replied"], r["on_time_rate"], r["values"]["callbacks"],
                  r["satisfaction_rate"], r["values"]["dissatisfied"]] for r in rows]  # fmt: skip

@@ -17,13 +17,15 @@ from hotline.conftest import City, MakeOrder
 from hotline.demo.services import DemoContext
 from hotline.directory.models import User
 
-from .stories import H, Cast, full
+from .stories import Cast, H, full
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def orders(city: City, cast: Cast, make_order: MakeOrder, presets: dict[str, Scheme], now: dt.datetime) -> None:
+def orders(
+    city: City, cast: Cast, make_order: MakeOrder, presets: dict[str, Scheme], now: dt.datetime
+) -> None:
     for index in range(3):
         full(cast, make_order(title=f"工单{index}"), city.water, now + index * H)
 
@@ -40,7 +42,9 @@ def test_assessment_command(orders: None) -> None:
 
 def test_briefing_command(orders: None, supervisor: User) -> None:
     out = io.StringIO()
-    call_command("briefing", "--kind", "week", "--period", "2026-W47", "--user", supervisor.username, stdout=out)
+    call_command(
+        "briefing", "--kind", "week", "--period", "2026-W47", "--user", supervisor.username, stdout=out
+    )
     assert Briefing.objects.get().generated_by == supervisor
     with pytest.raises(CommandError):
         call_command("briefing", "--kind", "week", stdout=out)

@@ -16,11 +16,11 @@ from hotline.core.clock import now as clock_now
 from hotline.core.errors import Forbidden, NotFound
 
 from .. import access, conf
-from ..exports import workbook
+from ..exports import view_title, workbook
 from ..measures import MEASURES
 from ..models import Publication, Scheme
 from ..scoring import Row
-from ..selectors import VIEWS, Assessment, assess, drill_down, group_for, history
+from ..selectors import VIEWS, Assessment, assess, drill_down, group_for, history, scheme_spec
 from ..services import assessments_for, notice_document
 from .common import handles_errors, local_today, period_choices, period_from, scheme_from, staff_user
 
@@ -87,8 +87,6 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _view_label(view: str) -> str:
-    from ..exports import view_title
-
     return view_title(view)
 
 
@@ -189,8 +187,6 @@ def history_fragment(request: HttpRequest, kind: str, code: str) -> HttpResponse
     scheme = scheme_from(request)
     period = period_from(request, today=local_today(now))
     rows = history(scheme, period, key, as_of=now, count=6)
-    from ..selectors import scheme_spec
-
     return render(
         request,
         "assessment/_history.html",

@@ -115,3 +115,18 @@ def test_bad_events_are_refused(city, unit_handler):
     page = Client()
     page.force_login(unit_handler, backend="django.contrib.auth.backends.ModelBackend")
     assert page.get("/channels/missed-calls/").status_code == 403
+
+
+def test_missed_calls_through_the_api(agent, unit_handler, city):
+    from hotline.tokens.testing import ApiClient
+
+    event(event="ring", call_id="c-7", caller="13944446666")
+    event(event="abandon", call_id="c-7")
+    listed = ApiClient(agent).get("channels/missed-calls").json()
+    assert [row["caller"] for row in listed] == ["13944446666"]
+    assert ApiClient(unit_handler).get("channels/missed-calls").status_code == 403
+    done = ApiClient(agent).post(f"channels/missed-calls/{listed[0]['id']}/resolve", {"outcome": "unreachable"})
+    assert done.status_code == 200
+    again = ApiClient(agent).post(f"channels/missed-calls/{listed[0]['id']}/resolve", {"outcome": "done"})
+    assert again.status_code == 409 and again.json()["code"] == "already_called_back"
+    assert ApiClient(agent).get("channels/missed-calls").json() == []

@@ -28,7 +28,6 @@ from ..services.wechat import wechat_message
 
 logger = logging.getLogger("hotline.channels")
 MAX_BODY = 64 * 1024
-RATE = "600/m"
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -65,7 +64,7 @@ def _instant(value: Any) -> dt.datetime:
 
 @csrf_exempt
 @require_POST
-@ratelimit(key="ip", rate=RATE, block=False)
+@ratelimit(group="channel-callbacks", key="ip", rate=conf.callback_rate, block=False)
 def sms_inbound(request: HttpRequest) -> JsonResponse:
     """The SMS gateway's callback for a text a citizen sent (protocol in ``backends.sms``)."""
     data = _signed_json(request, conf.sms_inbound_secret())
@@ -91,7 +90,7 @@ def sms_inbound(request: HttpRequest) -> JsonResponse:
 
 @csrf_exempt
 @require_POST
-@ratelimit(key="ip", rate=RATE, block=False)
+@ratelimit(group="channel-callbacks", key="ip", rate=conf.callback_rate, block=False)
 def telephony(request: HttpRequest) -> JsonResponse:
     """The call-center platform's webhook: ``{"event": "ring"|"answer"|"end"|"abandon", "call_id",
     "caller", "dialled", "agent", "at", "duration", "recording"}``, signed like the SMS gateway."""
@@ -117,7 +116,7 @@ def telephony(request: HttpRequest) -> JsonResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=RATE, block=False)
+@ratelimit(group="channel-callbacks", key="ip", rate=conf.callback_rate, block=False)
 def wechat(request: HttpRequest) -> HttpResponse:
     """WeChat's message callback: GET verifies the URL (echo ``echostr``), POST carries a message."""
     if getattr(request, "limited", False):

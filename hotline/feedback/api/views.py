@@ -28,7 +28,7 @@ class SurveyOut(Schema):
     answer_by: dt.datetime | None
     satisfaction: str = Field(..., description="satisfied, basically, dissatisfied, or empty")
     solved: bool | None
-    channel: str = Field(..., description="sms or phone, once answered")
+    channel: str = Field(..., description="sms, phone or other (the portal, a partner), once answered")
     answered_at: dt.datetime | None
     attempts: int
     reopened: bool

@@ -222,7 +222,9 @@ def test_orders_are_only_surveyed_while_awaiting_callback(replied, now):
     assert WorkOrder.objects.get(pk=order.pk).status == "replied"
 
 
-def test_a_rating_from_the_portal_is_kept_as_another_channel(replied, django_capture_on_commit_callbacks, later):
+def test_a_rating_from_the_portal_is_kept_as_another_channel(
+    replied, django_capture_on_commit_callbacks, later
+):
     order = replied()
     with django_capture_on_commit_callbacks(execute=True):
         wo.workorder_callback(

@@ -163,7 +163,7 @@ class MainIndex:
     term_hashes: npt.NDArray[np.uint64]
     indptr: npt.NDArray[np.int64]
     post_docs: IntArray
-    post_weights: npt.NDArray[np.float32]
+    post_weights: npt.NDArray[np.float16]
     doc_entry: npt.NDArray[np.int64]
     doc_public: npt.NDArray[np.bool_]
     doc_category: IntArray
@@ -268,7 +268,8 @@ class MainIndex:
             "term_hashes": hashes[term_order],
             "indptr": indptr,
             "post_docs": pair_docs[post_order].astype(np.int32),
-            "post_weights": weights[post_order].astype(np.float32),
+            # half precision: three significant digits rank as well and halve the largest array
+            "post_weights": weights[post_order].astype(np.float16),
             "doc_entry": np.frombuffer(entry_ids, dtype=np.int64).copy(),
             "doc_public": np.frombuffer(public, dtype=np.int8).astype(bool),
             "doc_category": np.frombuffer(category, dtype=np.int32).copy(),
@@ -337,7 +338,7 @@ class MainIndex:
             if start == end:
                 continue
             doc_parts.append(self.post_docs[start:end])
-            weight_parts.append(self.post_weights[start:end] * qw)
+            weight_parts.append(self.post_weights[start:end].astype(np.float64) * qw)
             match_parts.append(np.full(end - start, qw))
         if not doc_parts:
             return empty, empty.copy()

@@ -247,7 +247,11 @@ def _new_version(
 
 def locked_entry(entry: Entry) -> Entry:
     try:
-        return Entry.objects.select_for_update().select_related("latest", "published").get(pk=entry.pk)
+        return (
+            Entry.objects.select_for_update(of=("self",))
+            .select_related("latest", "published")
+            .get(pk=entry.pk)
+        )
     except Entry.DoesNotExist as exc:
         raise NotFound(_("No such entry."), code="entry_not_found") from exc
 

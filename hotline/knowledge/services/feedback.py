@@ -82,7 +82,11 @@ def report_settle(
     if state == ReportState.DISMISSED and not resolution:
         raise ValidationFailed(_("Say why the report is dismissed."), code="comment_required")
     with transaction.atomic():
-        report = EntryReport.objects.select_for_update().select_related("entry__latest").get(pk=report.pk)
+        report = (
+            EntryReport.objects.select_for_update(of=("self",))
+            .select_related("entry__latest")
+            .get(pk=report.pk)
+        )
         entry = report.entry
         if not (policy.is_editor(actor) or policy.owns(actor, entry)):
             raise Forbidden(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from hotline.conftest import City
 from hotline.directory.models import Role, User
@@ -17,8 +18,11 @@ from hotline.knowledge.search.engine import engine
 
 @pytest.fixture(autouse=True)
 def _fresh_index() -> Iterator[None]:
+    """Every test starts with an empty process index, and reads service messages in English (the
+    source language; pages are rendered in the language of the request)."""
     engine.reset()
-    yield
+    with translation.override("en"):
+        yield
     engine.reset()
 
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hotline.core.clock import localtime, now
-from hotline.core.errors import ApplicationError
+from hotline.core.errors import ApplicationError, NotFound
 from hotline.directory.models import Division
-from hotline.workorders.selectors import workorders_for_user
+from hotline.workorders.selectors import workorder_for_user, workorders_for_user
 
 from .. import selectors
 from .. import services as kb
@@ -92,3 +92,16 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Thank you: the entry's owners and the editors have been told."))
     return redirect("knowledge:entry", pk=entry.pk)
+
+
+@staff_required
+@require_GET
+def order_entries(request: HttpRequest) -> HttpResponse:
+    """The order page's panel (slot ``order``): the entries this order was answered from."""
+    user = staff_user(request)
+    try:
+        order = workorder_for_user(user, request.GET.get("order", ""))
+    except NotFound:
+        return render(request, "knowledge/panel_order.html", {"uses": [], "order": None})
+    uses = list(order.knowledge_uses.select_related("entry", "version").order_by("-at"))
+    return render(request, "knowledge/panel_order.html", {"uses": uses, "order": order})

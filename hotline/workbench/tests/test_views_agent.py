@@ -59,7 +59,10 @@ def test_registered_intake_panels_load_with_the_form_fields(client, agent, monke
     client.force_login(agent)
     page = client.get("/agent/").content.decode()
     assert 'hx-get="/healthz"' in page
-    assert 'hx-include="#intake-form"' in page
+    include = re.search(r'hx-include="([^"]+)"', page.split('hx-get="/healthz"')[1]).group(1)
+    for name in ("title", "content", "caller_phone", "category", "division", "location_text"):
+        assert f"#intake-form [name={name}]" in include
+    assert "csrfmiddlewaretoken" not in include and "answer" not in include
     assert "input delay:800ms from:#intake-form" in page  # re-requested, debounced, as the agent types
 
 

@@ -196,3 +196,15 @@ def test_chinese_by_default_english_on_request_and_back(client, agent):
 
 def test_no_public_media_url(client, db):
     assert client.get("/media/attachments/x.png").status_code == 404
+
+
+def test_a_form_without_the_csrf_token_is_refused_with_a_page(db, agent):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    response = client.post("/agent/", {"title": "x"})
+    assert response.status_code == 403
+    assert zh("The form has expired") in response.content.decode()
+    response = client.post("/portal/track/", {"number": "1", "code": "x"})
+    assert response.status_code == 403

@@ -36,6 +36,22 @@ EMERGENCY_LABELS = {
     "122": gettext_lazy("122 traffic accident"),
 }
 HISTORY_MIN_DIGITS = 5
+# What the intake panels receive as query parameters (hotline.core.panels documents the first six).
+PANEL_FIELDS = (
+    "title",
+    "content",
+    "caller_phone",
+    "category",
+    "division",
+    "location_text",
+    "request_type",
+    "urgency",
+    "channel",
+    "confidential",
+    "anonymous",
+    "call_id",
+    "merge_into",
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,6 +80,7 @@ def _render_console(request: HttpRequest, form: IntakeForm, *, status: int = 200
         {
             "form": form,
             "scope_reasons": [r for r in reasons if not r.transfer],
+            "panel_fields": ", ".join(f"#intake-form [name={name}]" for name in PANEL_FIELDS),
             "emergency_services": [
                 (code, EMERGENCY_LABELS.get(code, label)) for code, label in EMERGENCY_SERVICES
             ],

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["show", "publish"])
-        parser.add_argument("--period", required=True, help="2026-11, 2026-Q3, 2026 or 2026-10-01..2026-10-15")
+        parser.add_argument(
+            "--period", required=True, help="2026-11, 2026-Q3, 2026 or 2026-10-01..2026-10-15"
+        )
         parser.add_argument("--scheme", default="", help="scheme code (default: the default scheme)")
         parser.add_argument("--view", default="unit", choices=VIEWS)
 
@@ -35,14 +37,20 @@ class Command(BaseCommand):
                 publication = publication_create(
                     scheme=scheme, period=period, actor=None, now=now(), trigger=Publication.Trigger.SCHEDULE
                 )
-                self.stdout.write(f"published {scheme.code} {period.key} as #{publication.pk}: {publication.notice.name}")
+                self.stdout.write(
+                    f"published {scheme.code} {period.key} as #{publication.pk}: {publication.notice.name}"
+                )
                 return
             result = assess(scheme, period, as_of=now(), view=options["view"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(f"{scheme.name} · {period.label} (trend against {result.previous.label if result.previous else '-'})")
+        self.stdout.write(
+            f"{scheme.name} · {period.label} (trend against {result.previous.label if result.previous else '-'})"
+        )
         for row in [*result.rows, result.total]:
             rank = "-" if row.rank is None else str(row.rank)
             total = "-" if row.total is None else f"{row.total:.2f}"
             change = "" if row.total_change is None else f" ({row.total_change:+.2f})"
-            self.stdout.write(f"{rank:>4}  {total:>6}{change:<10} {row.counts.get('assigned', 0):>7}  {row.name}")
+            self.stdout.write(
+                f"{rank:>4}  {total:>6}{change:<10} {row.counts.get('assigned', 0):>7}  {row.name}"
+            )
