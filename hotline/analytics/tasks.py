@@ -33,6 +33,6 @@ def early_warning_scan() -> int:
 @db_periodic_task(crontab(minute="*/15"))
 @lock_task("analytics-hot-issues")
 def warm_hot_issues() -> int:
-    from .views.hotspots import warm
+    from .hotspots.cache import warm
 
     return warm(now=now())

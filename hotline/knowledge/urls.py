@@ -1,10 +1,12 @@
 from django.urls import URLPattern, URLResolver, path
+from django.views.generic import RedirectView
 
 from .views import panel, public, staff
 
 app_name = "knowledge"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", staff.search, name="search"),
+    path("", RedirectView.as_view(pattern_name="knowledge:search", query_string=True)),
+    path("search/", staff.search, name="search"),
     path("new/", staff.create, name="create"),
     path("entries/<int:pk>/", staff.entry, name="entry"),
     path("entries/<int:pk>/edit/", staff.edit, name="edit"),

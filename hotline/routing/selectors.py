@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from hotline.directory.models import User
 from hotline.text.pii import mask_pii
@@ -17,30 +18,30 @@ from .models import MatterDoc, RoutingDecision
 
 def same_matter_orders(order: WorkOrder, *, since: dt.datetime) -> list[WorkOrder]:
     """Orders about the same matter as ``order`` (same place, same problem) received since ``since``,
-    open or not, the order itself excluded; most similar first. Supervision counts them for the repeated-complaint trigger."""
-    doc = MatterDoc.objects.filter(order_id=order.pk).values("terms", "division_id").first()
-    if doc is not None:
-        hits = similar.search_hashes(
-            doc["terms"],
-            division_id=doc["division_id"] or order.division_id,
-            open_only=False,
-            since=since,
-            exclude=order.pk,
-            min_score=conf.same_matter_min_score(),
-            limit=50,
-        )
-    else:
-        hits = similar.search(
-            title=order.title,
-            content=order.content,
-            location_text=order.location_text,
-            division_id=order.division_id,
-            open_only=False,
-            since=since,
-            exclude=order.pk,
-            min_score=conf.same_matter_min_score(),
-            limit=50,
-        )
+    open or not, the order itself excluded; most similar first. Same place: in the same division or naming
+    a place the order names (when the order has a place at all); same problem: key terms at least
+    ``HOTLINE_ROUTING_SAME_MATTER_MIN_SCORE`` alike. Supervision counts them for the repeated-complaint trigger."""
+    row = MatterDoc.objects.filter(order_id=order.pk).values("terms", "division_id", "places").first()
+    doc: dict[str, Any] | None = dict(row) if row is not None else None
+    if doc is None:
+        found = similar.matter_terms(order.title, order.content, order.location_text)
+        doc = {
+            "terms": [similar.term_hash(t) for t in found.terms],
+            "division_id": found.division_id,
+            "places": [similar.term_hash(p) for p in found.places],
+        }
+    division_id = order.division_id or doc["division_id"]
+    hits = similar.search_hashes(
+        doc["terms"],
+        division_id=division_id,
+        open_only=False,
+        since=since,
+        exclude=order.pk,
+        min_score=conf.same_matter_min_score(),
+        limit=50,
+        # The same matter is at the same place: the same division or a place the text names.
+        same_place=doc["places"] if (division_id is not None or doc["places"]) else None,
+    )
     if not hits:
         return []
     orders = WorkOrder.objects.select_related("category", "division").in_bulk([h.order_id for h in hits])

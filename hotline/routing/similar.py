@@ -196,8 +196,10 @@ def search_hashes(
     exclude: int | None = None,
     min_score: float | None = None,
     limit: int = 5,
+    same_place: Sequence[int] | None = None,
 ) -> list[SimilarHit]:
-    """Indexed orders whose key terms are most like ``term_hashes``, best first."""
+    """Indexed orders whose key terms are most like ``term_hashes``, best first. With ``same_place`` (the
+    place-term hashes of the text), only orders in the same division or naming one of those places."""
     hashes = list(dict.fromkeys(term_hashes))
     if not hashes:
         return []

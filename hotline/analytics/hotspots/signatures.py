@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from hotline.core import refcache
 from hotline.text import segment
@@ -200,11 +201,9 @@ def sign_orders(order_ids: Iterable[int], *, batch: int = 500) -> int:
 
 def missing_signatures(*, since: object, until: object) -> list[int]:
     """Orders received in the window whose signature is missing or older than ``VERSION``."""
-    have = OrderSignature.objects.filter(
-        received_at__gte=since, received_at__lt=until, version=VERSION
-    ).values_list("order_id", flat=True)
+    current = OrderSignature.objects.filter(order_id=OuterRef("pk"), version=VERSION)
     return list(
         WorkOrder.objects.filter(received_at__gte=since, received_at__lt=until)
-        .exclude(pk__in=have)
+        .filter(~Exists(current))  # an anti-join: NOT IN over a million ids would not be hashed
         .values_list("pk", flat=True)
     )

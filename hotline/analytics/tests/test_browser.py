@@ -8,7 +8,9 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_charts_draw_and_drill_down(page, login_as, screenshot, make_order, supervisor, django_capture_on_commit_callbacks):
+def test_charts_draw_and_drill_down(
+    page, login_as, screenshot, make_order, supervisor, django_capture_on_commit_callbacks
+):
     from hotline.core.clock import now
 
     with django_capture_on_commit_callbacks(execute=True):

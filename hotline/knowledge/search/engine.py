@@ -170,7 +170,12 @@ class Engine:
                 pass
             elif generation > self.generation:
                 self._catch_up(generation)
-            if self.searcher is not None and len(self.searcher.delta) > conf.delta_limit():
+            if (
+                self.searcher is not None
+                and len(self.searcher.delta) > conf.delta_limit()
+                and conf.snapshot_dir() is None
+            ):
+                # with snapshots the worker writes a fresh one once the deltas grow; without, rebuild here
                 self._rebuild(token, generation, "")
 
     def _rebuild(self, token: str, generation: int, snapshot: str) -> None:

@@ -21,13 +21,19 @@ def live_entries(editor, city):
     def publish(question, answer, visibility):
         entry = kb.entry_create(
             actor=editor,
-            data=kb.EntryInput(question=question, answer=answer, owner_units=[city.water], visibility=visibility),
+            data=kb.EntryInput(
+                question=question, answer=answer, owner_units=[city.water], visibility=visibility
+            ),
             now=now,
         )
         return kb.entry_publish(entry=entry, actor=editor, now=now)
 
     return [
-        publish("突然停水怎么办", "<p>请拨打供水服务热线<strong>96345</strong>报修，抢修人员2小时内到场。</p>", Visibility.PUBLIC),
+        publish(
+            "突然停水怎么办",
+            "<p>请拨打供水服务热线<strong>96345</strong>报修，抢修人员2小时内到场。</p>",
+            Visibility.PUBLIC,
+        ),
         publish("停水投诉内部处理口径", "<p>先核实计划停水公告，再派单水务集团。</p>", Visibility.INTERNAL),
     ]
 

@@ -10,7 +10,7 @@ import pytest
 from hotline.knowledge import demo, selectors
 from hotline.knowledge.models import Entry, EntryStatus, EntryUse, SearchGap, Visibility
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -267,12 +267,16 @@ def test_export_and_import_through_the_pages(client, editor, entries):
     assert Entry.objects.count() == 3
 
 
-def test_order_panel_lists_the_entries_used(client, agent, other_handler, entries, make_order, now, django_capture_on_commit_callbacks):
+def test_order_panel_lists_the_entries_used(
+    client, agent, other_handler, entries, make_order, now, django_capture_on_commit_callbacks
+):
     from hotline.workorders import services as wo
 
     order = make_order(request_type="consult")
     with django_capture_on_commit_callbacks(execute=True):
-        wo.workorder_answer(order=order, actor=agent, answer="见知识库", now=now, knowledge_ref=entries["public"].ref)
+        wo.workorder_answer(
+            order=order, actor=agent, answer="见知识库", now=now, knowledge_ref=entries["public"].ref
+        )
     login(client, agent)
     body = client.get(reverse("knowledge:panel_order"), {"order": order.number}).content.decode()
     assert reverse("knowledge:entry", args=[entries["public"].pk]) in body

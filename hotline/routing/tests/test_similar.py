@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from hotline.directory.models import Division
 from hotline.routing import similar
 from hotline.routing.models import MatterDoc, MatterTerm, MatterTermStat
 from hotline.routing.selectors import same_matter_orders, similar_open_orders
@@ -85,3 +86,23 @@ def test_matter_terms_keep_places_first(city, gazetteer):
     assert found.places[0] in ("幸福里小区", "幸福里")
     assert found.terms[0] == found.places[0]
     assert not any("138" in term for term in found.terms)
+
+
+def test_same_matter_needs_the_same_place(city, intake, run_commits, now):
+    other_street = Division.objects.add_child(
+        Division.objects.get(pk=city.district.pk),
+        instance=Division(code="990101002000", name="望江街道", level=Division.Level.STREET),
+    )
+    with run_commits():
+        here = intake(
+            "小区停水三天", "小区自周一起停水，物业称管网维修，至今未恢复。", at=now - dt.timedelta(days=1)
+        )
+        there = intake(
+            "小区停水三天",
+            "小区自周一起停水，物业称管网维修，至今未恢复。",
+            division=other_street,
+            phone="13700009999",
+        )
+        again = intake("小区还在停水", "小区停水好几天了，物业说管网维修。", phone="13700008888")
+    found = same_matter_orders(again, since=now - dt.timedelta(days=7))
+    assert here in found and there not in found

@@ -73,11 +73,15 @@ class Command(BaseCommand):
         return user
 
     def _import(self, options: dict[str, Any]) -> None:
+        from hotline.knowledge import conf
+        from hotline.knowledge.search.engine import write_snapshot
         from hotline.knowledge.spreadsheets import import_file
 
         result = import_file(
             options["file"], actor=self._actor(options["user"]), now=now(), publish=options["publish"]
         )
+        if result.published and conf.snapshot_dir() is not None:
+            write_snapshot()  # a bulk import is searchable everywhere at once, not entry by entry
         self.stdout.write(
             f"entries: {len(result.created)} created, {len(result.updated)} updated, "
             f"{len(result.unchanged)} unchanged, {len(result.published)} published"

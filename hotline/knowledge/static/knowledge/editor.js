@@ -4,14 +4,20 @@
 (function () {
   "use strict";
 
+  // [command, button text, data-* attribute of #kb-editor-labels holding the translated label]
   var COMMANDS = [
-    ["bold", "B", "加粗"],
-    ["italic", "I", "斜体"],
-    ["insertUnorderedList", "•", "项目列表"],
-    ["insertOrderedList", "1.", "编号列表"],
-    ["createLink", "🔗", "链接"],
-    ["removeFormat", "⌫", "清除格式"]
+    ["bold", "B", "bold"],
+    ["italic", "I", "italic"],
+    ["insertUnorderedList", "•", "bullets"],
+    ["insertOrderedList", "1.", "numbers"],
+    ["createLink", null, "link"],
+    ["removeFormat", null, "clear"]
   ];
+
+  function label(key) {
+    var holder = document.getElementById("kb-editor-labels");
+    return (holder && holder.getAttribute("data-" + key)) || key;
+  }
 
   function setUp(textarea) {
     var box = document.createElement("div");
@@ -28,13 +34,13 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-small";
-      button.textContent = cmd[1];
-      button.title = cmd[2];
-      button.setAttribute("aria-label", cmd[2]);
+      button.textContent = cmd[1] || label(cmd[2]);
+      button.title = label(cmd[2]);
+      button.setAttribute("aria-label", label(cmd[2]));
       button.addEventListener("click", function () {
         box.focus();
         if (cmd[0] === "createLink") {
-          var url = window.prompt("链接地址 (https://…)", "https://");
+          var url = window.prompt(label("link-prompt"), "https://");
           if (!url || !/^(https?:|mailto:|tel:)/i.test(url)) return;
           document.execCommand("createLink", false, url);
         } else {
