@@ -35,12 +35,15 @@ messages: $(VENV)/.installed
 
 install: $(VENV)/.installed assets messages
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Debian packages the suite needs: chromium (Playwright drives it; no browser download), Chinese fonts so
+# screenshots show text, and dovecot, the real IMAP server of the mayor's-mailbox tests.
+TEST_DEBS := chromium fonts-wqy-microhei dovecot-imapd
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the tests:" $$missing; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 install-test: install browser

@@ -156,6 +156,22 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     raise RuntimeError("the server did not start")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn master and its workers (from /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == master or int(fields[1]) == master:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def healthz_round(args: tuple[int, int]) -> float:
     port, _ = args
     started = time.perf_counter()
@@ -364,11 +380,13 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         with ctx.Pool(opts.clients) as pool:
             wait_until_warm(opts.port, opts.workers, pool)
             pool.map(closed_loop, [(opts.port, token, 5.0, 1000 + i, run + "w") for i in range(opts.clients)])
+            cpu_before = server_cpu_seconds(server.pid)
             started = time.monotonic()
             closed = pool.map(
                 closed_loop, [(opts.port, token, opts.seconds, i, run) for i in range(opts.clients)]
             )
             closed_elapsed = time.monotonic() - started
+            server_cpu = server_cpu_seconds(server.pid) - cpu_before
             total = int(opts.rate * opts.seconds)
             start_at = time.time() + 1.0
             schedule = [start_at + i / opts.rate for i in range(total)]
@@ -408,6 +426,9 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         "fixed_p50_ms": round(percentile(open_lat, 0.5) * 1000, 1),
         "fixed_p99_ms": round(percentile(open_lat, 0.99) * 1000, 1),
         "fixed_mean_ms": round(statistics.fmean(open_lat) * 1000, 1) if open_lat else None,
+        "server_cpu_ms_per_create": round(
+            1000 * server_cpu / max(1, sum(len(p["acked"]) for p in closed)), 1
+        ),
         "raw_sql_orders_per_s": round(sum(raw_counts) / opts.seconds, 1),
         "acknowledged": len(acked),
         "lost": sum(1 for key in acked if counted.get(key, 0) == 0),

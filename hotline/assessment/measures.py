@@ -31,7 +31,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -61,12 +60,12 @@ class Measure:
     label: StrOrPromise
     help: StrOrPromise
     source: Source
-    condition: Callable[[dt.datetime, Options], Q]
+    condition: Callable[[dt.datetime, Options], Q]  # on the rows the measure counts (see ``counted``)
+    counted: bool = True  # True: only assignments held against the unit (exemptions left out)
 
 
 LEAD = Assignment.Role.LEAD
-_NE = Q(exempt=False)
-_LEAD = _NE & Q(role=LEAD)
+_LEAD = Q(role=LEAD)
 _RATED_BASE = _LEAD & Q(state=Assignment.State.DONE, round=F("order__reopen_count") + 1)
 _RATED = _RATED_BASE & Q(order__satisfaction__in=Satisfaction.values)
 
@@ -95,7 +94,7 @@ MEASURES: dict[str, Measure] = {
             _("assignments"),
             _("Assignments dispatched to the unit in the period, lead and assisting, exemptions left out."),
             "assignment",
-            lambda as_of, o: _NE,
+            lambda as_of, o: Q(),
         ),
         Measure(
             "exempted",
@@ -103,6 +102,7 @@ MEASURES: dict[str, Measure] = {
             _("Assignments not held against the unit: cancelled, or returned with the center's consent."),
             "assignment",
             lambda as_of, o: Q(exempt=True),
+            counted=False,
         ),
         Measure(
             "lead_assigned",
@@ -116,7 +116,7 @@ MEASURES: dict[str, Measure] = {
             _("sign-for due"),
             _("Assignments signed for or returned, or whose sign-for limit has passed."),
             "assignment",
-            lambda as_of, o: _NE & (Q(acted_at__isnull=False) | Q(sign_due_at__lt=as_of)),
+            lambda as_of, o: (Q(acted_at__isnull=False) | Q(sign_due_at__lt=as_of)),
         ),
         Measure(
             "signed_on_time",
@@ -124,9 +124,7 @@ MEASURES: dict[str, Measure] = {
             _("Signed for (or returned) within the sign-for limit."),
             "assignment",
             lambda as_of, o: (
-                _NE
-                & Q(acted_at__isnull=False)
-                & (Q(sign_due_at__isnull=True) | Q(acted_at__lte=F("sign_due_at")))
+                Q(acted_at__isnull=False) & (Q(sign_due_at__isnull=True) | Q(acted_at__lte=F("sign_due_at")))
             ),
         ),
         Measure(
@@ -135,11 +133,8 @@ MEASURES: dict[str, Measure] = {
             _("Signed after the sign-for limit, or still unsigned past it."),
             "assignment",
             lambda as_of, o: (
-                _NE
-                & (
-                    Q(acted_at__isnull=False, sign_due_at__isnull=False, acted_at__gt=F("sign_due_at"))
-                    | Q(acted_at__isnull=True, sign_due_at__lt=as_of)
-                )
+                Q(acted_at__isnull=False, sign_due_at__isnull=False, acted_at__gt=F("sign_due_at"))
+                | Q(acted_at__isnull=True, sign_due_at__lt=as_of)
             ),
         ),
         Measure(
@@ -147,28 +142,28 @@ MEASURES: dict[str, Measure] = {
             _("completion due"),
             _("Assignments done, or whose handling deadline has passed."),
             "assignment",
-            lambda as_of, o: _NE & (Q(done_at__isnull=False) | Q(due_at__lt=as_of)),
+            lambda as_of, o: (Q(done_at__isnull=False) | Q(due_at__lt=as_of)),
         ),
         Measure(
             "completed",
             _("completed"),
             _("Assignments the unit finished: the lead's reply, an assisting unit's contribution."),
             "assignment",
-            lambda as_of, o: _NE & Q(done_at__isnull=False),
+            lambda as_of, o: Q(done_at__isnull=False),
         ),
         Measure(
             "completed_on_time",
             _("completed on time"),
             _("Finished by the handling deadline (an approved extension or a commitment moves it)."),
             "assignment",
-            lambda as_of, o: _NE & _on_time(o),
+            lambda as_of, o: _on_time(o),
         ),
         Measure(
             "overdue",
             _("overdue"),
             _("Finished after the deadline, or still open past it."),
             "assignment",
-            lambda as_of, o: _NE & _overdue(as_of, o),
+            lambda as_of, o: _overdue(as_of, o),
         ),
         Measure(
             "response_due",
@@ -178,7 +173,8 @@ MEASURES: dict[str, Measure] = {
                 "(5 working days from intake) has passed."
             ),
             "assignment",
-            lambda as_of, o: _LEAD & (Q(response_at__isnull=False) | Q(response_deadline__lt=as_of)),
+            # the deadline test first: for a finished period it settles most rows without a look-up
+            lambda as_of, o: _LEAD & (Q(response_deadline__lt=as_of) | Q(responded=True)),
         ),
         Measure(
             "responded_on_time",
@@ -187,11 +183,7 @@ MEASURES: dict[str, Measure] = {
                 "A public progress note, commitment reply or reply reached the caller by the progress deadline."
             ),
             "assignment",
-            lambda as_of, o: (
-                _LEAD
-                & Q(response_at__isnull=False)
-                & (Q(response_deadline__isnull=True) | Q(response_at__lte=F("response_deadline")))
-            ),
+            lambda as_of, o: _LEAD & Q(responded_in_time=True),
         ),
         Measure(
             "rated",
@@ -241,6 +233,7 @@ MEASURES: dict[str, Measure] = {
             _("Lead assignments the unit returned (退回), whatever the center decided."),
             "assignment",
             lambda as_of, o: Q(role=LEAD, returned_at__isnull=False),
+            counted=False,
         ),
         Measure(
             "returns_accepted",
@@ -248,6 +241,7 @@ MEASURES: dict[str, Measure] = {
             _("Returns the center accepted as not the unit's duty."),
             "assignment",
             lambda as_of, o: Q(role=LEAD, return_accepted=True),
+            counted=False,
         ),
         Measure(
             "returns_rejected",
@@ -255,20 +249,21 @@ MEASURES: dict[str, Measure] = {
             _("Returns the center rejected as within the unit's duty."),
             "assignment",
             lambda as_of, o: Q(role=LEAD, return_rejected=True),
+            counted=False,
         ),
         Measure(
             "extension_requests",
             _("extension requests"),
             _("Assignments for which the unit asked for more time."),
             "assignment",
-            lambda as_of, o: _NE & Q(extension_requested=True),
+            lambda as_of, o: Q(extension_requested=True),
         ),
         Measure(
             "extensions_approved",
             _("extensions approved"),
             _("Assignments whose deadline the center extended."),
             "assignment",
-            lambda as_of, o: _NE & Q(extension_count__gt=0),
+            lambda as_of, o: Q(extension_count__gt=0),
         ),
         Measure(
             "reminders",
@@ -276,6 +271,7 @@ MEASURES: dict[str, Measure] = {
             _("Reminders (催办) sent to the unit in the period."),
             "event",
             lambda as_of, o: Q(action=Action.REMIND),
+            counted=False,
         ),
         Measure(
             "supervisions",
@@ -283,6 +279,7 @@ MEASURES: dict[str, Measure] = {
             _("Supervision notices (督办) issued to the unit in the period."),
             "event",
             lambda as_of, o: Q(action=Action.SUPERVISE),
+            counted=False,
         ),
     ]
 }
@@ -296,8 +293,6 @@ def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignmen
     responses = (
         Event.objects.filter(assignment=OuterRef("pk"), action__in=[Action.NOTE, Action.COMMIT, Action.REPLY])
         .exclude(action=Action.NOTE, data__public=False)
-        .order_by("at")
-        .values("at")[:1]
     )
     reviews = Event.objects.filter(assignment=OuterRef("pk"))
     returned = Q(returned_at__isnull=False)
@@ -317,11 +312,6 @@ def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignmen
         Assignment.objects.filter(dispatched_at__gte=period.start_at(), dispatched_at__lt=period.end_at())
         .annotate(
             acted_at=Least(Coalesce("signed_at", "returned_at"), Coalesce("returned_at", "signed_at")),
-            response_at=Case(
-                When(role=LEAD, then=Subquery(responses, output_field=DateTimeField())),
-                default=None,
-                output_field=DateTimeField(),
-            ),
             response_deadline=Case(
                 When(order__progress_due_at__gt=F("dispatched_at"), then=F("order__progress_due_at")),
                 default=F("due_at"),
@@ -348,7 +338,20 @@ def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignmen
                 output_field=BooleanField(),
             ),
         )
-        .annotate(exempt=Case(*exempt_when, default=Value(False), output_field=BooleanField()))
+        .annotate(
+            exempt=Case(*exempt_when, default=Value(False), output_field=BooleanField()),
+            # heard from the unit at all, and by the deadline (two look-ups instead of one "first response"
+            # that PostgreSQL would evaluate once per place it is used)
+            responded=Case(
+                When(role=LEAD, then=Exists(responses)), default=Value(False), output_field=BooleanField()
+            ),
+            responded_in_time=Case(
+                When(~Q(role=LEAD), then=Value(False)),
+                When(response_deadline__isnull=True, then=Exists(responses)),
+                default=Exists(responses.filter(at__lte=OuterRef("response_deadline"))),
+                output_field=BooleanField(),
+            ),
+        )
     )
 
 
@@ -357,4 +360,13 @@ def event_base(period: Period) -> QuerySet[Event]:
 
 
 def condition(code: str, *, as_of: dt.datetime, options: Options) -> Q:
-    return MEASURES[code].condition(as_of, options)
+    """The whole filter of a measure on the cohort (or the events): what its drill-down lists."""
+    measure = MEASURES[code]
+    where = measure.condition(as_of, options)
+    if measure.source == "assignment" and measure.counted:
+        return Q(exempt=False) & where
+    return where
+
+
+# Assignments any uncounted measure (exemptions, returns) can match: returned or cancelled ones.
+UNCOUNTED_ROWS = Q(returned_at__isnull=False) | Q(state=Assignment.State.CANCELLED)

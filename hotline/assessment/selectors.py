@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from .measures import (
     ASSIGNMENT_MEASURES,
     EVENT_MEASURES,
     MEASURES,
+    UNCOUNTED_ROWS,
     Options,
     assignment_cohort,
     condition,
@@ -125,21 +126,31 @@ def _division_prefix_length(districts: list[Division]) -> int:
 def _assignment_counts(
     period: Period, *, as_of: dt.datetime, options: Options, by: str, prefix: int = 0
 ) -> dict[Any, dict[str, int]]:
-    aggregates = {
-        code: Count("pk", filter=condition(code, as_of=as_of, options=options))
-        for code in ASSIGNMENT_MEASURES
-    }
+    """Two grouped queries: the measures of the assignments held against the units (the exemption is
+    tested once per row, in WHERE), and those that also look at exempt rows (returns, exemptions) over
+    the few returned or cancelled assignments."""
+    counted = [code for code in ASSIGNMENT_MEASURES if MEASURES[code].counted]
+    uncounted = [code for code in ASSIGNMENT_MEASURES if not MEASURES[code].counted]
     cohort = assignment_cohort(period, options=options)
-    if by == "unit":
-        rows = cohort.values("unit_id").annotate(**aggregates).order_by()
-        return {row.pop("unit_id"): row for row in rows}
-    grouped = (
-        cohort.annotate(area=Substr("order__division__path", 1, prefix))
-        .values("area")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    return {row.pop("area"): row for row in grouped}
+    parts = [
+        (
+            cohort.filter(exempt=False),
+            {code: Count("pk", filter=MEASURES[code].condition(as_of, options)) for code in counted},
+        ),
+        (
+            cohort.filter(UNCOUNTED_ROWS),
+            {code: Count("pk", filter=condition(code, as_of=as_of, options=options)) for code in uncounted},
+        ),
+    ]
+    result: dict[Any, dict[str, int]] = {}
+    for rows, aggregates in parts:
+        if by == "unit":
+            grouped = rows.values(key=F("unit_id"))
+        else:
+            grouped = rows.annotate(key=Substr("order__division__path", 1, prefix)).values("key")
+        for row in grouped.annotate(**aggregates).order_by():
+            result.setdefault(row.pop("key"), {}).update(row)
+    return result
 
 
 def _unit_key() -> Cast:

@@ -243,8 +243,17 @@ def search_hashes(
     if not candidate_ids:
         return []
     docs = list(
-        MatterDoc.objects.filter(order_id__in=candidate_ids).values("order_id", "terms", "division_id")
+        MatterDoc.objects.filter(order_id__in=candidate_ids).values(
+            "order_id", "terms", "division_id", "places"
+        )
     )
+    if same_place is not None:
+        places = set(same_place)
+        docs = [
+            d
+            for d in docs
+            if (division_id is not None and d["division_id"] == division_id) or places & set(d["places"])
+        ]
     other_terms = {h for d in docs for h in d["terms"]} - set(hashes)
     if other_terms:
         weight.update(_weights(list(other_terms))[0])

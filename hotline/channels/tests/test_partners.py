@@ -173,8 +173,8 @@ def test_two_pushes_of_one_reference_at_once_make_one_order(city, now):
 
 
 def test_a_partner_reads_its_order_by_its_reference_only(city, now, agent):
-    partner, token = partners.partner_create(code="p4", name="P4", now=now)
-    other, other_token = partners.partner_create(code="p5", name="P5", now=now)
+    _, token = partners.partner_create(code="p4", name="P4", now=now)
+    _, other_token = partners.partner_create(code="p5", name="P5", now=now)
     ApiClient(token=token).post("workorders", BODY)
     mine = ApiClient(token=token).get("channels/partner/orders/P-2026-0001")
     assert mine.status_code == 200 and mine.json()["status"] == "received" and mine.json()["status_text"]

@@ -27,10 +27,16 @@ class FakeGateway:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.requests += 1
                 ok_sig = signing.verify(
-                    SECRET, timestamp=self.headers.get("X-Hotline-Timestamp", ""),
-                    signature_value=self.headers.get("X-Hotline-Signature", ""), body=body,
+                    SECRET,
+                    timestamp=self.headers.get("X-Hotline-Timestamp", ""),
+                    signature_value=self.headers.get("X-Hotline-Signature", ""),
+                    body=body,
                 )
-                if self.path != "/messages" or self.headers.get("Authorization") != f"Bearer {KEY}" or not ok_sig:
+                if (
+                    self.path != "/messages"
+                    or self.headers.get("Authorization") != f"Bearer {KEY}"
+                    or not ok_sig
+                ):
                     return self._answer(401, {"error": "unauthorized"})
                 if outer.refuse:
                     return self._answer(422, {"error": "number blocked"})

@@ -125,7 +125,9 @@ def test_missed_calls_through_the_api(agent, unit_handler, city):
     listed = ApiClient(agent).get("channels/missed-calls").json()
     assert [row["caller"] for row in listed] == ["13944446666"]
     assert ApiClient(unit_handler).get("channels/missed-calls").status_code == 403
-    done = ApiClient(agent).post(f"channels/missed-calls/{listed[0]['id']}/resolve", {"outcome": "unreachable"})
+    done = ApiClient(agent).post(
+        f"channels/missed-calls/{listed[0]['id']}/resolve", {"outcome": "unreachable"}
+    )
     assert done.status_code == 200
     again = ApiClient(agent).post(f"channels/missed-calls/{listed[0]['id']}/resolve", {"outcome": "done"})
     assert again.status_code == 409 and again.json()["code"] == "already_called_back"

@@ -4,7 +4,7 @@ public search of public entries (no sign-in)."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from hotline.core.clock import localtime, now
 from hotline.core.errors import ValidationFailed
@@ -120,7 +120,7 @@ def entry_detail(request: HttpRequest, entry_id: int) -> s.EntryOut:
 
 
 @router.post("/knowledge/entries/{entry_id}/reports", response={201: s.ReportOut, ERRORS: ErrorOut})
-def report(request: HttpRequest, entry_id: int, payload: s.ReportIn) -> tuple[int, s.ReportOut]:
+def report(request: HttpRequest, entry_id: int, payload: s.ReportIn) -> Status[s.ReportOut]:
     """Report an entry as wrong, outdated or unclear; its owners and the editors are told."""
     user = _user(request)
     entry = selectors.entry_for_user(user, entry_id)
@@ -130,8 +130,15 @@ def report(request: HttpRequest, entry_id: int, payload: s.ReportIn) -> tuple[in
     created = kb.entry_report(
         entry=entry, actor=user, kind=payload.kind, comment=payload.comment, order=order, now=now()
     )
-    return 201, s.ReportOut(
-        id=created.pk, entry=entry.pk, kind=created.kind, state=created.state, created_at=created.created_at
+    return Status(
+        201,
+        s.ReportOut(
+            id=created.pk,
+            entry=entry.pk,
+            kind=created.kind,
+            state=created.state,
+            created_at=created.created_at,
+        ),
     )
 
 

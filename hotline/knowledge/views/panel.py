@@ -17,6 +17,7 @@ from hotline.workorders.selectors import workorder_for_user, workorders_for_user
 from .. import selectors
 from .. import services as kb
 from ..forms import ReportForm
+from ..models import EntryUse
 from .access import error_text, staff_required, staff_user
 
 PANEL_RESULTS = 5
@@ -103,5 +104,5 @@ def order_entries(request: HttpRequest) -> HttpResponse:
         order = workorder_for_user(user, request.GET.get("order", ""))
     except NotFound:
         return render(request, "knowledge/panel_order.html", {"uses": [], "order": None})
-    uses = list(order.knowledge_uses.select_related("entry", "version").order_by("-at"))
+    uses = list(EntryUse.objects.filter(order=order).select_related("entry", "version").order_by("-at"))
     return render(request, "knowledge/panel_order.html", {"uses": uses, "order": order})

@@ -29,6 +29,9 @@ def test_channel_callbacks_are_rate_limited(city, settings):
     cache.clear()
     settings.HOTLINE_CHANNELS_CALLBACK_RATE = "2/h"
     client = Client()
-    answers = [client.post("/channels/sms/inbound", b"{}", content_type="application/json").status_code for _ in range(3)]
+    answers = [
+        client.post("/channels/sms/inbound", b"{}", content_type="application/json").status_code
+        for _ in range(3)
+    ]
     assert answers == [401, 401, 429]
     cache.clear()

@@ -152,11 +152,18 @@ def workorder_decide_extension(
     comment: str = "",
     version: int | None = None,
 ) -> WorkOrder:
-    """Approve (the assignment's deadline moves to the requested one) or refuse an extension request."""
+    """Approve (the assignment's deadline moves to the requested one) or refuse an extension request.
+    A request whose deadline has passed by the time it is decided can only be refused."""
     with transaction.atomic():
         locked = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if locked.decision != ExtensionRequest.Decision.PENDING:
             raise Conflict("This extension request was already decided.", code="extension_decided")
+        if approve and locked.requested_due_at <= now:
+            raise ValidationFailed(
+                "The requested deadline has already passed; refuse this request and let the unit ask again.",
+                code="extension_expired",
+                details={"requested_due_at": locked.requested_due_at.isoformat()},
+            )
         assignment = locked.assignment
         action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
         order, _ = transition(

@@ -153,3 +153,20 @@ def test_reopen_by_the_platform_after_a_dissatisfied_survey(make_order, city, di
     assert order.status == "awaiting_dispatch" and order.reopen_count == 1
     with pytest.raises(Conflict):
         wo.workorder_reopen(order=order, actor=None, now=now)
+
+
+def test_an_extension_whose_deadline_passed_can_only_be_refused(
+    make_order, city, dispatcher, unit_handler, now
+):
+    order = wo.workorder_dispatch(order=make_order(), actor=dispatcher, lead=city.water, now=now)
+    wo.workorder_sign(order=order, actor=unit_handler, now=now)
+    due = order.assignments.get().due_at
+    request = wo.workorder_request_extension(
+        order=order, actor=unit_handler, until=due + dt.timedelta(days=1), reason="需协调", now=now
+    )
+    later = due + dt.timedelta(days=2)
+    with pytest.raises(ValidationFailed) as exc:
+        wo.workorder_decide_extension(request=request, actor=dispatcher, approve=True, now=later)
+    assert exc.value.code == "extension_expired"
+    order = wo.workorder_decide_extension(request=request, actor=dispatcher, approve=False, now=later)
+    assert order.assignments.get().due_at == due
