@@ -780,6 +780,19 @@ def measure(step: str) -> dict[str, Any]:
 
         section = hot_issues_section(parse_period(MONTH))
         detail = {"available": section["available"], "issues": len(section["items"])}
+    elif step == "briefing_sections":
+        from hotline.briefings import selectors as b
+
+        period = parse_period(MONTH)
+        for name, part in (
+            ("volumes", lambda: b.volumes(period, period.previous())),
+            ("performance", lambda: b.performance(period, as_of=NOW)),
+            ("hot_issues", lambda: b.hot_issues_section(period)),
+            ("cases", lambda: b.cases_section(period)),
+        ):
+            began = time.perf_counter()
+            part()
+            detail[name] = round(time.perf_counter() - began, 2)
     elif step == "briefing":
         from hotline.briefings.services import briefing_generate
         from hotline.directory.models import User
@@ -828,7 +841,11 @@ def _indexes(env: dict[str, str], create: bool) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
-def run_backend(backend: str, orders: int, index_modes: list[str], keep: bool) -> dict[str, Any]:
+def run_backend(
+    backend: str, orders: int, index_modes: list[str], keep: bool, reuse: str = ""
+) -> dict[str, Any]:
+    if reuse:
+        return measure_all(backend, reuse, index_modes, {"reused": reuse}, backfill=False)
     if backend == "sqlite":
         directory = tempfile.mkdtemp(prefix="bench-assessment-")
         db_url = f"sqlite:///{directory}/bench.sqlite3"
@@ -857,21 +874,7 @@ def run_backend(backend: str, orders: int, index_modes: list[str], keep: bool) -
     )
     print(out.stdout, end="")
     generated = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("{")))
-    report: dict[str, Any] = {"backend": backend, "generated": generated, "runs": {}}
-    backfill_done = False
-    for mode in index_modes:
-        _indexes(env, create=mode == "with")
-        steps = ["month", "month_no_trend", "month_all_views", "year"]
-        if not backfill_done:
-            steps.append("hot_issues_backfill")
-            backfill_done = True
-        steps.append("briefing")
-        results = []
-        for step in steps:
-            result = _child(["--measure", step], env)
-            print(f"  {backend} {mode} indexes: {json.dumps(result, ensure_ascii=False)}", flush=True)
-            results.append(result)
-        report["runs"][mode] = results
+    report = measure_all(backend, db_url, index_modes, generated, backfill=True)
     if backend == "sqlite":
         size = os.path.getsize(db_url.removeprefix("sqlite:///"))
         report["database_mb"] = round(size / 2**20)
@@ -881,9 +884,35 @@ def run_backend(backend: str, orders: int, index_modes: list[str], keep: bool) -
         import psycopg
 
         with psycopg.connect(db_url, autocommit=True) as conn:
-            report["database_mb"] = round(
-                conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 2**20
-            )  # type: ignore[index]
+            size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]  # type: ignore[index]
+            report["database_mb"] = round(size / 2**20)
+    return report
+
+
+def measure_all(
+    backend: str, db_url: str, index_modes: list[str], generated: dict[str, Any], *, backfill: bool
+) -> dict[str, Any]:
+    """Every measurement, without and/or with the proposed index, each step in a fresh process."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "HOTLINE_VAR_DIR": tempfile.mkdtemp(prefix="bench-assessment-var-"),
+    }
+    report: dict[str, Any] = {"backend": backend, "generated": generated, "runs": {}}
+    backfill_done = not backfill
+    for mode in index_modes:
+        _indexes(env, create=mode == "with")
+        steps = ["month", "month_no_trend", "month_all_views", "year"]
+        if not backfill_done:
+            steps.append("hot_issues_backfill")
+            backfill_done = True
+        steps += ["briefing_sections", "briefing"]
+        results = []
+        for step in steps:
+            result = _child(["--measure", step], env)
+            print(f"  {backend} {mode} indexes: {json.dumps(result, ensure_ascii=False)}", flush=True)
+            results.append(result)
+        report["runs"][mode] = results
     return report
 
 
@@ -896,6 +925,7 @@ def main() -> None:
     parser.add_argument("--indexes", choices=["without", "with", "both"], default="both")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--reuse", default="", help="measure again on this DATABASE_URL (no generation)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
@@ -911,7 +941,7 @@ def main() -> None:
         return
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     modes = ["without", "with"] if args.indexes == "both" else [args.indexes]
-    reports = [run_backend(b, args.orders, modes, args.keep) for b in backends]
+    reports = [run_backend(b, args.orders, modes, args.keep, args.reuse) for b in backends]
     print(json.dumps(reports, indent=2, ensure_ascii=False))
 
 

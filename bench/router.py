@@ -39,7 +39,7 @@ def setup_django() -> None:
 
 
 SERVING = """
-import resource, sys, json
+import sys, json
 sys.path.insert(0, {root!r})
 import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -51,7 +51,8 @@ from hotline.text.segment import tokens
 predictor = Predictor(loads(open(sys.argv[1], "rb").read()), tokenize=tokens)
 for title, content in json.load(open(sys.argv[2])):
     predictor.predict(title, content)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM is this process's own peak (ru_maxrss would start from the parent's at fork).
+print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024)
 """
 
 

@@ -31,6 +31,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -38,7 +39,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from hotline.workorders.lifecycle import Action
+from hotline.workorders.lifecycle import Action, Status
 from hotline.workorders.models import Assignment, Event, ExtensionRequest, Satisfaction
 
 from .periods import Period
@@ -116,7 +117,7 @@ MEASURES: dict[str, Measure] = {
             _("sign-for due"),
             _("Assignments signed for or returned, or whose sign-for limit has passed."),
             "assignment",
-            lambda as_of, o: (Q(acted_at__isnull=False) | Q(sign_due_at__lt=as_of)),
+            lambda as_of, o: Q(acted_at__isnull=False) | Q(sign_due_at__lt=as_of),
         ),
         Measure(
             "signed_on_time",
@@ -142,7 +143,7 @@ MEASURES: dict[str, Measure] = {
             _("completion due"),
             _("Assignments done, or whose handling deadline has passed."),
             "assignment",
-            lambda as_of, o: (Q(done_at__isnull=False) | Q(due_at__lt=as_of)),
+            lambda as_of, o: Q(done_at__isnull=False) | Q(due_at__lt=as_of),
         ),
         Measure(
             "completed",
@@ -238,7 +239,7 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "returns_accepted",
             _("returns accepted"),
-            _("Returns the center accepted as not the unit's duty."),
+            _("Returns the center accepted as not the unit's duty (and did not send back to it)."),
             "assignment",
             lambda as_of, o: Q(role=LEAD, return_accepted=True),
             counted=False,
@@ -290,14 +291,22 @@ EVENT_ACTIONS = [Action.REMIND, Action.SUPERVISE]
 
 def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignment]:
     """The assignments dispatched in ``period``, annotated with what the measures read."""
-    responses = (
-        Event.objects.filter(assignment=OuterRef("pk"), action__in=[Action.NOTE, Action.COMMIT, Action.REPLY])
-        .exclude(action=Action.NOTE, data__public=False)
-    )
-    reviews = Event.objects.filter(assignment=OuterRef("pk"))
+    responses = Event.objects.filter(
+        assignment=OuterRef("pk"), action__in=[Action.NOTE, Action.COMMIT, Action.REPLY]
+    ).exclude(action=Action.NOTE, data__public=False)
     returned = Q(returned_at__isnull=False)
-    # The cheap column tests come first in each CASE, so the event look-ups run only for the few
-    # assignments that were returned (PostgreSQL and SQLite evaluate CASE branches in order).
+    # A return is decided by the assignment's own columns: rejected ones were reinstated (state no longer
+    # "returned"); a "returned" one is accepted unless it is the order's newest lead assignment and the
+    # order still awaits the center's review. Only that rare case needs a look-up.
+    newest_lead = (
+        Assignment.objects.filter(order=OuterRef("order_id"), role=LEAD).order_by("-pk").values("pk")[:1]
+    )
+    accepted = Case(
+        When(~returned | ~Q(role=LEAD) | ~Q(state=Assignment.State.RETURNED), then=Value(False)),
+        When(~Q(order__status=Status.RETURNED), then=Value(True)),
+        default=~Q(pk=Subquery(newest_lead)),
+        output_field=BooleanField(),
+    )
     exempt_when = [
         When(state=Assignment.State.CANCELLED, then=Value(True)),
         When(returned_at__isnull=True, then=Value(False)),
@@ -306,7 +315,9 @@ def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignmen
         exempt_when += [
             When(~Q(state=Assignment.State.RETURNED), then=Value(False)),  # rejected, reinstated
             When(role=Assignment.Role.ASSIST, then=Value(True)),  # an assisting unit's decline
-            When(Exists(reviews.filter(action=Action.ACCEPT_RETURN)), then=Value(True)),
+            When(~Q(order__status=Status.RETURNED), then=Value(True)),  # accepted (see above)
+            When(pk=Subquery(newest_lead), then=Value(False)),  # awaiting the review
+            When(returned, then=Value(True)),  # an earlier return of the order, accepted
         ]
     return (
         Assignment.objects.filter(dispatched_at__gte=period.start_at(), dispatched_at__lt=period.end_at())
@@ -317,16 +328,9 @@ def assignment_cohort(period: Period, *, options: Options) -> QuerySet[Assignmen
                 default=F("due_at"),
                 output_field=DateTimeField(),
             ),
-            return_accepted=Case(
-                When(
-                    returned & Q(role=LEAD, state=Assignment.State.RETURNED),
-                    then=Exists(reviews.filter(action=Action.ACCEPT_RETURN)),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            return_accepted=accepted,
             return_rejected=Case(
-                When(returned & Q(role=LEAD), then=Exists(reviews.filter(action=Action.REJECT_RETURN))),
+                When(returned & Q(role=LEAD) & ~Q(state=Assignment.State.RETURNED), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),

@@ -134,7 +134,7 @@ def _assignment_counts(
     cohort = assignment_cohort(period, options=options)
     parts = [
         (
-            cohort.filter(exempt=False),
+            cohort.filter(Q(exempt=False)),
             {code: Count("pk", filter=MEASURES[code].condition(as_of, options)) for code in counted},
         ),
         (
@@ -144,6 +144,7 @@ def _assignment_counts(
     ]
     result: dict[Any, dict[str, int]] = {}
     for rows, aggregates in parts:
+        grouped: QuerySet[Any, Any]
         if by == "unit":
             grouped = rows.values(key=F("unit_id"))
         else:

@@ -36,7 +36,8 @@ TEMPLATES: list[tuple[str, str, str, str, str]] = [
         "survey",
         "回访评价",
         "",
-        "【{{ city }}12345】您反映的问题（工单{{ number }}）已办结，请回复数字评价：1满意，2基本满意，3不满意。",
+        "【{{ city }}12345】您反映的问题（工单{{ number }}）已办结，请回复评价：1满意，2基本满意，3不满意；"
+        "并回复Y已解决或N未解决，如“1Y”。",
         "number",
     ),
     ("survey_thanks", "评价致谢", "", "【{{ city }}12345】感谢您的评价，我们将持续改进服务。", "number"),
@@ -56,10 +57,10 @@ TEMPLATES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "escalation",
-        "呈办提醒",
+        "督办通报",
         "",
-        "【{{ city }}12345】呈办提醒：工单{{ number }}（{{ title }}）待领导批示。",
-        "number, title",
+        "【{{ city }}12345】通报：工单{{ number }}（{{ title }}）{{ text }}",
+        "number, title, text",
     ),
     (
         "kb_review_due",

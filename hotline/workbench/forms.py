@@ -63,6 +63,10 @@ class IntakeForm(forms.Form):
     )
     anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
     call_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # the number the caller dialled (a merged hotline such as 12315), from the telephony event
+    hotline_number = forms.RegexField(
+        regex=r"^\d{3,20}$", required=False, max_length=20, widget=forms.HiddenInput
+    )
     merge_into = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     knowledge_ref = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 

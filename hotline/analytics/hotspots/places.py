@@ -294,9 +294,40 @@ def _opening(seg: Segmented, index: int) -> bool:
     return (index == 0 or not _NAME_CHARS.match(seg.words[index - 1])) and not tag.startswith("v")
 
 
+_GLUE_BREAK = frozenset("的在是了和与及对从到把被让给向为住位该本这那个有我你他她它们也都就还又再已将去来")
+
+
+def _glued(seg: Segmented) -> Segmented:
+    """jieba cuts an unknown road or street name after its first character ("望" + "海路"): glue a lone
+    character onto a two-character word ending in 路/街/巷/桥/村 when neither is a word of their own."""
+    words, offsets, flags = list(seg.words), list(seg.offsets), list(seg.is_admin)
+    index = 1
+    while index < len(words):
+        word, before = words[index], words[index - 1]
+        if (
+            len(word) == 2
+            and word[-1] in "路街巷桥村"
+            and len(before) == 1
+            and not flags[index - 1]
+            and not flags[index]
+            and "\u4e00" <= before <= "\u9fff"
+            and before not in _GLUE_BREAK
+            and (index < 2 or not _NAME_CHARS.match(words[index - 2]) or flags[index - 2])
+        ):
+            words[index - 1 : index + 1] = [before + word]
+            offsets[index - 1 : index + 1] = [offsets[index - 1]]
+            flags[index - 1 : index + 1] = [False]
+            continue
+        index += 1
+    if len(words) == len(seg.words):
+        return seg
+    return Segmented(seg.text, words, offsets, seg.admin, flags)
+
+
 def find_places(seg: Segmented) -> list[Place]:
     """Specific places in a segmented text, in order of appearance."""
     tags = _tags()
+    seg = _glued(seg)
     words, offsets = seg.words, seg.offsets
     places: list[Place] = []
     used_until = 0

@@ -33,7 +33,7 @@ def _words(text: str) -> list[str]:
 
 
 # Bumped whenever what a signature holds changes; older signatures are recomputed on use.
-VERSION = 1
+VERSION = 3
 # The beginning of the text says what it is about; the rest is detail. The title and the place field are
 # segmented with jieba's HMM (it finds names the dictionary does not know, most place names); the text
 # without it, which is about twice as fast.
@@ -50,7 +50,9 @@ DOMAIN_STOPWORDS = frozenset(
         "可是 由于 不能 不是 需要 应该 必须 导致 造成 存在 出现 发生 时间 希望 能够 得到 帮助 重视 关注 给予 尽快 "
         "及时 有关部门 相关部门 市长 书记 县长 区长 局长 主任 同志 您好 你好 谢谢 麻烦 知道 认为 觉得 表示 告知 "
         "了解 看到 发现 已经 目前 这里 那里 一个 每天 之后 之前 以后 以前 期间 当时 其中 同时 这种 那种 如此 特别 "
-        "十分 真的 根本 完全 还是 只是 就是 或者 然后 而是 不会 没有 不要 不予 不再 是不是 有没有 有人 大量 很多"
+        "十分 真的 根本 完全 还是 只是 就是 或者 然后 而是 不会 没有 不要 不予 不再 是不是 有没有 有人 大量 很多 "
+        # where, not what
+        "附近 周边 周围 旁边 对面 门口 路口 交叉口 路段 一带 楼下 楼上 隔壁 这边 那边 里面 外面 所在地 地址"
     )
 )
 _NOISE = re.compile(r"^(?:\d+|[0-9零一二三四五六七八九十百千万两]+[年月日号时点分楼层栋单元室期]?|[a-zA-Z])$")
@@ -106,8 +108,10 @@ def build(*, title: str, content: str, location_text: str = "", division_distric
         segmented.append(seg)
     place = next((r.place for r in found if r.place is not None), None)
     label = place.label if place else ""
+    # whatever the place field says is where, not what ("和平路与建设路交叉口": 建设路 and 交叉口 too)
+    where = set(segmented[0].words) if segmented[0] is not None else set()
     parts = [
-        problem_words(seg, resolved.spans, label) if seg is not None else []
+        [w for w in problem_words(seg, resolved.spans, label) if w not in where] if seg is not None else []
         for seg, resolved in zip(segmented, found, strict=True)
     ]
     district = division_district or next((r.district for r in found if r.district), "")

@@ -12,8 +12,10 @@ from hotline.assessment.measures import MEASURES
 from hotline.assessment.models import Scheme
 from hotline.assessment.periods import month_of
 from hotline.assessment.scoring import SchemeSpec
+from hotline.conftest import City, MakeOrder
+from hotline.workorders import services as wo
 
-from .stories import H
+from .stories import Cast, H, dispatch, fresh
 
 pytestmark = pytest.mark.django_db
 DAY = 24 * H
@@ -152,3 +154,29 @@ def test_district_and_division_views(
 def test_every_measure_has_a_definition_and_label() -> None:
     for code, measure in MEASURES.items():
         assert measure.code == code and str(measure.label) and str(measure.help)
+
+
+def test_a_return_awaiting_review_is_neither_accepted_nor_exempt(
+    city: City, cast: Cast, make_order: MakeOrder, presets: dict[str, Scheme], now: dt.datetime
+) -> None:
+    # urban returned an order earlier, the center accepted and sent it back to urban, which returns it
+    # again: the first return is accepted (exempt), the second awaits the review (held against it)
+    order = make_order()
+    dispatch(cast, order, city.urban, now)
+    wo.workorder_return(
+        order=fresh(order), actor=cast.handlers[city.urban.pk], reason="不归我们管", now=now + H
+    )
+    wo.workorder_review_return(order=fresh(order), actor=cast.dispatcher, accept=True, now=now + 2 * H)
+    dispatch(cast, order, city.urban, now + 3 * H)
+    wo.workorder_return(
+        order=fresh(order), actor=cast.handlers[city.urban.pk], reason="仍不归我们管", now=now + 4 * H
+    )
+    result = selectors.assess(presets["weighted"], month_of(now.date()), as_of=now + 5 * H, trend=False)
+    urban = result.row("unit:D02")
+    assert urban is not None
+    assert (urban.counts["returns"], urban.counts["returns_accepted"], urban.counts["returns_rejected"]) == (
+        2,
+        1,
+        0,
+    )
+    assert (urban.counts["exempted"], urban.counts["assigned"]) == (1, 1)

@@ -9,8 +9,9 @@
    [data-shortcut=k]    Alt+k focuses (fields) or clicks (buttons, links) the element; a legend on the
                         page lists them.
    [data-confirm=text]  a form (or submit button) asks before it submits.
-   hotline:incoming-call  (htmx event on document.body, detail {phone, call_id}) fills the agent console's
-                        caller phone and hidden call_id and loads the caller's history.
+   hotline:incoming-call  (htmx event on document.body, detail {phone, call_id, hotline_number}) fills the
+                        agent console's caller phone, hidden call_id and dialled number, and loads the
+                        caller's history.
    Idle sign-out        htmx requests carry X-Hotline-Active: 1 only while the person is active; after the
                         session's idle limit (body[data-idle-seconds]) the page reloads to show the login.
 */
@@ -190,6 +191,7 @@
     if (!form || !detail.phone) return;
     var data = { caller_phone: String(detail.phone) };
     if (detail.call_id) data.call_id = String(detail.call_id);
+    if (detail.hotline_number) data.hotline_number = String(detail.hotline_number);
     fill(form, data);
     var phone = form.elements.namedItem("caller_phone");
     if (phone) {

@@ -81,6 +81,13 @@ def test_to_dispatch_creates_an_accepted_order_and_shows_its_number(client, agen
     assert "2026" in page and order.number[:4] in page
     assert 'class="order-number' in page
     assert order.query_code in page
+    assert order.hotline_number == "12345"  # dialled the hotline itself
+
+
+def test_a_call_to_a_merged_hotline_is_tagged_with_the_number_dialled(client, agent, city):
+    client.force_login(agent)
+    client.post("/agent/", intake(city, call_id="call-78", hotline_number="12315"))
+    assert WorkOrder.objects.get().hotline_number == "12315"
 
 
 def test_direct_answer_closes_with_the_knowledge_reference(client, agent, city):

@@ -50,6 +50,7 @@ PANEL_FIELDS = (
     "confidential",
     "anonymous",
     "call_id",
+    "hotline_number",
     "merge_into",
 )
 
@@ -121,6 +122,7 @@ def _finish(user: User, data: dict[str, Any]) -> WorkOrder:
             location_text=data.get("location_text", ""),
             urgency=data["urgency"],
             publish_consent=bool(data.get("publish_consent")),
+            hotline_number=data.get("hotline_number") or "12345",
             accept=True,
             now=now,
             intake_data={"call_id": data["call_id"]} if data.get("call_id") else None,

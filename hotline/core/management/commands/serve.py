@@ -26,16 +26,14 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            "--config",
+            "python:config.gunicorn",
             "--bind",
             f"{options['host']}:{options['port']}",
             "--workers",
             str(options["workers"]),
             "--threads",
             str(options["threads"]),
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "60",
         ]
         self.stdout.write(
             f"serving on http://{options['host']}:{options['port']} with {options['workers']} workers"
