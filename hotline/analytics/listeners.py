@@ -51,4 +51,7 @@ def on_event(event: Event) -> None:
     if event.action == Action.INTAKE or (
         event.action == Action.UPDATE and SIGNATURE_FIELDS & set((event.data or {}).get("changes", {}))
     ):
-        tasks.sign([event.order_id])
+        try:
+            tasks.sign([event.order_id])
+        except Exception:  # detection computes missing signatures itself
+            log.exception("analytics: queueing the signature of order %s failed", event.order_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from hotline.core.clock import now
+from hotline.core import clock
 
 
 @db_task(retries=3, retry_delay=30)
@@ -27,7 +27,7 @@ def sign(order_ids: list[int]) -> int:
 def early_warning_scan() -> int:
     from .earlywarning.services import scan
 
-    return len(scan(now=now()))
+    return len(scan(now=clock.now()))
 
 
 @db_periodic_task(crontab(minute="*/15"))
@@ -35,4 +35,4 @@ def early_warning_scan() -> int:
 def warm_hot_issues() -> int:
     from .hotspots.cache import warm
 
-    return warm(now=now())
+    return warm(now=clock.now())

@@ -199,10 +199,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Action.values),
 }
 # What the platform itself may do with no person acting: the sweeps' marks, reminders and notices, closing
-# an order whose caller is exempt from callback, auto-dispatch above the configured confidence, and the
-# reopen that follows a dissatisfied survey answer.
+# an order whose caller is exempt from callback, smart dispatch above the configured confidence (filing
+# the category it predicted, then dispatching), and the reopen that follows a dissatisfied survey answer.
 MARK_ACTIONS = frozenset({Action.SLA_WARNING, Action.SLA_OVERDUE, Action.REMIND, Action.SUPERVISE})
-SYSTEM_ACTIONS = MARK_ACTIONS | {Action.CLOSE, Action.DISPATCH, Action.REOPEN}
+SYSTEM_ACTIONS = MARK_ACTIONS | {Action.CLOSE, Action.DISPATCH, Action.REOPEN, Action.UPDATE}
 # What callers do themselves through a channel (the portal, an SMS answer): rate the handling, add files.
 CALLER_ACTIONS = frozenset({Action.CALLBACK, Action.ATTACH})
 UNIT_ACTIONS = frozenset(_UNIT_WORK)

@@ -143,3 +143,21 @@ def test_refresh_is_idempotent(make_order, run_commits):
     before = counters.stored_counters()
     assert counters.refresh_orders([order.pk, order.pk]) == 0
     assert counters.stored_counters() == before
+
+
+def test_maintenance_commands(make_order, now, run_commits, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with run_commits():
+        make_order()
+    call_command("analytics", "verify")
+    assert "agree" in capsys.readouterr().out
+    DailyStat.objects.filter(dimension="all").update(received=99)
+    with pytest.raises(CommandError, match="differ"):
+        call_command("analytics", "verify")
+    call_command("analytics", "rebuild")
+    assert "rebuilt: 1 orders" in capsys.readouterr().out
+    call_command("analytics", "verify")
+    call_command("analytics", "warn", "--day", now.date().isoformat())
+    assert "0 new early warnings" in capsys.readouterr().out

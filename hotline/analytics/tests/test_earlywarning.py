@@ -121,3 +121,13 @@ def test_handling_an_alert(supervisor, agent, now):
     assert handled.state == "acknowledged" and handled.handled_by == supervisor
     with pytest.raises(Conflict):
         alert_handle(alert=alert, actor=supervisor, state="dismissed", note="误报", now=now)
+
+
+@pytest.mark.django_db
+def test_worker_jobs_run(city, now, monkeypatch):
+    from hotline.analytics import tasks
+    from hotline.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: now)
+    assert tasks.early_warning_scan.call_local() == 0
+    assert tasks.warm_hot_issues.call_local() == 2  # the 7- and 30-day windows

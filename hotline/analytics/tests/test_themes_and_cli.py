@@ -125,3 +125,15 @@ def test_theme_tasks_progress_and_tracking(
         "done",
         "concluded",
     ]
+
+
+def test_an_owner_unit_sees_only_its_own_orders_of_the_theme(
+    planted, city, supervisor, dispatcher, unit_handler, now, client
+):
+    mine = wo.workorder_dispatch(order=planted[40], actor=dispatcher, lead=city.water, now=now)
+    theme = theme_promote(actor=supervisor, title="翠竹苑小区电梯故障", month=now.date(), orders=planted[40:], now=now,
+                          units=[city.water])  # fmt: skip
+    client.force_login(unit_handler)
+    page = client.get(reverse("analytics:theme", args=[theme.pk])).content.decode()
+    assert mine.number in page
+    assert all(order.number not in page for order in planted[41:])

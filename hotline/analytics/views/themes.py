@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from hotline.core import clock
 from hotline.core.errors import ApplicationError, NotFound, ValidationFailed
 from hotline.directory.models import Unit, User
+from hotline.workorders.selectors import workorders_for_user
 
-from .. import charts
 from ..models import MonthlyTheme, ThemeTask
 from ..themes import (
     THEME_ROLES,
@@ -76,7 +76,11 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "theme": theme,
             "tasks": theme.tasks.select_related("unit"),
             "updates": theme.updates.select_related("actor", "task"),
-            "orders": theme.orders.select_related("channel").order_by("received_at")[:200],
+            # through the gate: an owner unit sees only the orders it was assigned itself
+            "orders": workorders_for_user(user)
+            .filter(pk__in=theme.orders.values("pk"))
+            .select_related("channel")
+            .order_by("received_at")[:200],
             "units": theme.units.all(),
             "chart": chart,
             "center": center,
@@ -84,7 +88,6 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "all_units": Unit.objects.filter(active=True).exclude(kind=Unit.Kind.CENTER).order_by("code")
             if center
             else [],
-            "drill": charts.drill_url,
         },
     )
 

@@ -21,6 +21,7 @@ from django.db.models import F
 
 from hotline.core.errors import ApplicationError
 from hotline.directory.models import Unit
+from hotline.taxonomy.models import Category
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Action, Status
 from hotline.workorders.models import Assignment, Event, WorkOrder
@@ -94,8 +95,19 @@ def route_order(*, order_id: int, now: dt.datetime) -> RoutingDecision | None:
         "threshold": conf.auto_dispatch_confidence(),
         "reasons": top.reasons,
     }
+    predicted = label_category(prediction.label)
     try:
         with transaction.atomic():
+            if order.category_id is None and predicted is not None:
+                # file the category the model found, so the order is counted and searched under it
+                order = wo.workorder_update(
+                    order=order,
+                    actor=None,
+                    now=now,
+                    version=order.version,
+                    category=Category.objects.get(pk=predicted.pk),
+                    comment=f"smart dispatch: model {prediction.version_id}, confidence {prediction.confidence:.2f}",
+                )
             wo.workorder_dispatch(
                 order=order,
                 actor=None,

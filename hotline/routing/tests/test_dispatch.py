@@ -57,6 +57,20 @@ def test_auto_dispatch_above_threshold_where_catalogue_agrees(
     assert event.data["basis"]["model_version"] == city_model.pk
 
 
+def test_auto_dispatch_files_the_predicted_category_when_the_agent_chose_none(
+    city, catalogue, city_model, intake, run_commits, power
+):
+    with run_commits():
+        order = intake("长青苑突然停电", "长青苑整栋楼突然停电，冰箱里的东西要坏了，请问什么时候恢复？")
+    order.refresh_from_db()
+    decision = RoutingDecision.objects.get(order=order)
+    assert decision.outcome == "auto", decision.reason
+    assert order.category is not None and order.status == "dispatched"
+    update = order.events.get(action="update")
+    assert update.actor is None and update.data["changes"]["category"][0] is None
+    assert update.seq < order.events.get(action="dispatch").seq
+
+
 def test_below_threshold_waits_for_a_person(city, catalogue, city_model, intake, run_commits, settings):
     settings.HOTLINE_ROUTING_AUTO_DISPATCH_CONFIDENCE = 1.01  # more than any confidence: never
     with run_commits():

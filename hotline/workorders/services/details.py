@@ -26,7 +26,7 @@ _EDITABLE = ("title", "request_type", "category", "urgency", "division", "locati
 def workorder_update(
     *,
     order: WorkOrder,
-    actor: User,
+    actor: User | None,
     now: dt.datetime,
     version: int | None = None,
     comment: str = "",
@@ -41,7 +41,8 @@ def workorder_update(
     """Correct an order's details (修改工单信息) before it is replied; the caller's own words (content)
     stay as they were. The event records every field's old and new value. A new type, urgency or
     category recomputes the dispatch and progress deadlines counted from intake; deadlines already given
-    to units stay (an extension or a new dispatch changes those)."""
+    to units stay (an extension or a new dispatch changes those). ``actor`` is None when smart dispatch
+    files the category it predicted; ``comment`` then says on what basis."""
     given: dict[str, Any] = {
         "title": title,
         "request_type": request_type,
