@@ -136,3 +136,14 @@ def test_attachments_are_checked_and_listed(make_order, agent, api_as, settings)
     settings.HOTLINE_API_MAX_UPLOAD_BYTES = 100
     big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 400)
     assert client.upload(f"workorders/{order.number}/attachments", {"files": [big]}).status_code == 413
+
+
+def test_too_many_files_in_one_request_is_a_clear_400(make_order, agent, api_as, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    order = make_order()
+    files = [SimpleUploadedFile(f"p{i}.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64) for i in range(3)]
+    response = api_as(agent).upload(f"workorders/{order.number}/attachments", {"files": files})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_request"
+    assert not order.attachments.exists()
