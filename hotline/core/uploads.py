@@ -13,20 +13,25 @@ from django.core.files.base import File
 
 from .errors import ValidationFailed
 
-# MIME type -> the extensions that may carry it. Office documents are ZIP or OLE containers underneath;
-# filetype names them by their container, so they are recognised by their signature and their extension.
+# MIME type (as ``filetype`` recognises it by the file's first bytes) -> the extensions that may carry it.
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "image/jpeg": ("jpg", "jpeg"),
     "image/png": ("png",),
     "image/gif": ("gif",),
     "image/webp": ("webp",),
+    "image/heic": ("heic",),  # photos from iPhones
     "application/pdf": ("pdf",),
     "audio/mpeg": ("mp3",),
+    "audio/mp4": ("m4a",),
     "audio/x-wav": ("wav",),
-    "audio/amr": ("amr",),
+    "audio/amr": ("amr",),  # call recordings
     "video/mp4": ("mp4",),
-    "application/zip": ("docx", "xlsx", "pptx"),
-    "application/x-ole-storage": ("doc", "xls"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("pptx",),
+    "application/msword": ("doc",),
+    "application/vnd.ms-excel": ("xls",),
+    "application/vnd.ms-powerpoint": ("ppt",),
 }
 TEXT_EXTENSIONS = ("txt", "csv")
 

@@ -154,7 +154,11 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["order", "round", "role", "id"]
-        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["state", "due_at"])]
+        indexes = [
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["dispatched_at"]),  # assessment periods select assignments by dispatch time
+        ]
 
     def __str__(self) -> str:
         return f"{self.order.number} → {self.unit} ({self.role})"

@@ -64,20 +64,27 @@ def ensure_signatures(*, since: dt.datetime, until: dt.datetime) -> int:
 def candidates(*, since: dt.datetime, until: dt.datetime) -> list[Candidate]:
     """Every group of the window that qualifies as a hot issue, hottest first (orders not loaded)."""
     ensure_signatures(since=since, until=until)
-    rows = list(
+    ids: list[int] = []
+    times: list[dt.datetime] = []
+    terms: list[str] = []
+    place_keys: list[str] = []
+    labels: list[str] = []
+    districts: list[str] = []
+    callers: list[str] = []
+    likes: list[int] = []
+    columns = (ids, times, terms, place_keys, labels, districts, callers, likes)
+    rows = (
         OrderSignature.objects.filter(received_at__gte=since, received_at__lt=until)
         .order_by("received_at", "order_id")
         .values_list(
             "order_id", "received_at", "terms", "place", "place_label", "district", "caller", "likes"
         )
-        .iterator(chunk_size=20000)
     )
-    if not rows:
+    for row in rows.iterator(chunk_size=20000):
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)  # type: ignore[attr-defined]
+    if not ids:
         return []
-    ids, times, terms, place_keys, labels, districts, callers, likes = (
-        list(col) for col in zip(*rows, strict=True)
-    )
-    del rows
     corpus = grouping.Corpus(terms=terms, places=place_keys, districts=districts)
     groups = grouping.group(corpus)
     found: list[Candidate] = []

@@ -23,6 +23,7 @@ people (no place, or only a district). Pure computation over arrays, no database
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -66,9 +67,9 @@ def vectorize(terms: list[str]) -> tuple[sparse.csr_matrix, list[str], IntArray]
     """The TF-IDF matrix (rows normalised, at most ``TOP_TERMS`` per row), the vocabulary and the
     document frequency of each word."""
     vocab: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    counts: list[float] = []
+    lengths = array("l")
+    indices = array("l")
+    counts = array("f")
     for text in terms:
         title, _, content = text.partition(" | ")
         row: dict[int, float] = {}
@@ -78,24 +79,29 @@ def vectorize(terms: list[str]) -> tuple[sparse.csr_matrix, list[str], IntArray]
                 row[index] = row.get(index, 0.0) + weight
         indices.extend(row)
         counts.extend(row.values())
-        indptr.append(len(indices))
+        lengths.append(len(row))
     n = len(terms)
-    cols = np.asarray(indices, dtype=np.int64)
-    tf = np.asarray(counts, dtype=np.float64)
-    pointers = np.asarray(indptr, dtype=np.int64)
+    cols = np.frombuffer(indices, dtype=np.int64) if len(indices) else np.empty(0, dtype=np.int64)
+    tf = np.frombuffer(counts, dtype=np.float32) if len(counts) else np.empty(0, dtype=np.float32)
+    sizes = np.frombuffer(lengths, dtype=np.int64) if n else np.empty(0, dtype=np.int64)
+    pointers = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     df = np.bincount(cols, minlength=len(vocab)).astype(np.int64)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
     data = (1.0 + np.log(tf)) * idf[cols] if len(cols) else tf
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(pointers))
+    rows = np.repeat(np.arange(n, dtype=np.int64), sizes)
     # keep each row's TOP_TERMS heaviest words
     order = np.lexsort((-data, rows))
     rank = np.arange(len(order), dtype=np.int64) - pointers[rows[order]]
     keep = order[rank < TOP_TERMS]
-    matrix = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, len(vocab)))
+    del order, rank
+    matrix = sparse.csr_matrix(
+        (data[keep].astype(np.float32), (rows[keep], cols[keep])), shape=(n, len(vocab)), dtype=np.float32
+    )
+    del rows, keep, data
     matrix.sort_indices()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    matrix = sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ matrix)
     words = [""] * len(vocab)
     for word, index in vocab.items():
         words[index] = word
@@ -213,15 +219,20 @@ def group(corpus: Corpus) -> Groups:
     return Groups(labels=labels, matrix=matrix, vocabulary=vocabulary, members=members)
 
 
-def centroids(labels: IntArray, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    """The normalised mean vector of each label."""
+def _member_similarity(labels: IntArray, matrix: sparse.csr_matrix, rows: IntArray) -> FloatArray:
+    """Each row's cosine similarity to the centroid of its label: ``x · Σ / |Σ|`` computed over the rows'
+    own words (memory linear in the non-zeros, whatever the size of the groups)."""
     n = matrix.shape[0]
-    count = int(labels.max()) + 1 if n else 0
-    membership = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(count, n))
+    count = int(labels.max()) + 1
+    membership = sparse.csr_matrix((np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(count, n))
     sums = sparse.csr_matrix(membership @ matrix)
+    sums.sort_indices()
     norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ sums)
+    sub = matrix[rows].tocoo()
+    values = np.asarray(sums[labels[rows][sub.row], sub.col]).ravel()
+    dots = np.bincount(sub.row, weights=sub.data * values, minlength=len(rows))
+    return np.asarray(dots / norms[labels[rows]], dtype=np.float64)
 
 
 def _keep_core(labels: IntArray, matrix: sparse.csr_matrix) -> IntArray:
@@ -233,8 +244,7 @@ def _keep_core(labels: IntArray, matrix: sparse.csr_matrix) -> IntArray:
     grouped = np.nonzero(sizes[labels] >= 3)[0]
     if not len(grouped):
         return labels
-    centre = centroids(labels, matrix)
-    similarity = np.asarray(matrix[grouped].multiply(centre[labels[grouped]]).sum(axis=1)).ravel()
+    similarity = _member_similarity(labels, matrix, grouped)
     outliers = grouped[similarity < CORE_THRESHOLD]
     labels = labels.copy()
     labels[outliers] = labels.max() + 1 + np.arange(len(outliers))
@@ -313,15 +323,15 @@ def _absorb_by_place(labels: IntArray, place: IntArray, matrix: sparse.csr_matri
     ends = np.searchsorted(pairs[:, 0], places_with_many, side="right")
     for start, end in zip(starts, ends, strict=True):
         block = centre[start:end]
-        close = np.argwhere(np.triu((block @ block.T).toarray(), k=1) >= ABSORB_THRESHOLD)
-        for a, b in close:
+        close = sparse.triu(block @ block.T, k=1).tocoo()
+        keep = close.data >= ABSORB_THRESHOLD
+        for a, b in zip(close.row[keep], close.col[keep], strict=True):
             left, right = root(int(pairs[start + a, 1])), root(int(pairs[start + b, 1]))
             if left != right:
                 parent[max(left, right)] = min(left, right)
     if not parent:
         return labels
-    mapping = {label: root(label) for label in list(parent)}
-    labels = labels.copy()
-    for old, new in mapping.items():
-        labels[labels == old] = new
-    return labels
+    lookup = np.arange(int(labels.max()) + 1, dtype=np.int64)
+    for label in parent:
+        lookup[label] = root(label)
+    return lookup[labels]
