@@ -9,13 +9,16 @@ people (no place, or only a district). Pure computation over arrays, no database
    ones, so a large block costs linear time; an issue spread over many orders stays linked through its
    members.
 3. A pair is linked when the cosine similarity of the problem words reaches ``PLACE_THRESHOLD`` for the
-   same place (and a compatible district), or ``FREE_THRESHOLD`` otherwise; two orders at different
-   specific places (or at one place name in two districts) are never linked. Orders without a specific
-   place link across districts: a group of people with one problem lives all over the city.
+   same place (and a compatible district), or ``FREE_THRESHOLD`` otherwise, and their titles share a
+   word (the title says what the problem is; boilerplate in the text does not make two problems one).
+   Two orders at different specific places (or at one place name in two districts) are never linked;
+   orders without a specific place link across districts: a group of people lives all over the city.
 4. Linked orders form groups (connected components). A group that spans several specific places (a
-   place being its name and district) is split by place. Groups at the same place whose centroids (mean vectors) reach ``ABSORB_THRESHOLD``
-   are merged: a caller who words the problem differently shares little with each other caller but a
-   lot with what they say together.
+   place being its name and district) is split by place, its orders without a place leaving it. At one
+   place, a group joins the most similar larger group when their centroids (mean vectors) reach
+   ``ABSORB_THRESHOLD`` and their titles share a word, one level only, so it never chains: a caller who
+   words the problem differently shares little with each other caller but a lot with what they say
+   together.
 5. A group is then checked against its own centre: members whose similarity to the group's centroid is
    below ``CORE_THRESHOLD`` leave it, so that noise never rides into an issue on a chain of weak links.
 """
@@ -63,20 +66,26 @@ class Groups:
     members: dict[int, IntArray] = field(default_factory=dict)  # groups of two or more: label -> rows
 
 
-def vectorize(terms: list[str]) -> tuple[sparse.csr_matrix, list[str], IntArray]:
-    """The TF-IDF matrix (rows normalised, at most ``TOP_TERMS`` per row), the vocabulary and the
-    document frequency of each word."""
+def vectorize(terms: list[str]) -> tuple[sparse.csr_matrix, list[str], IntArray, sparse.csr_matrix]:
+    """The TF-IDF matrix (rows normalised, at most ``TOP_TERMS`` per row), the vocabulary, the document
+    frequency of each word, and which words each title has (0/1)."""
     vocab: dict[str, int] = {}
     lengths = array("l")
     indices = array("l")
     counts = array("f")
+    title_lengths = array("l")
+    title_indices = array("l")
     for text in terms:
         title, _, content = text.partition(" | ")
         row: dict[int, float] = {}
-        for weight, part in ((2.0, title), (1.0, content)):
-            for word in part.split():
-                index = vocab.setdefault(word, len(vocab))
-                row[index] = row.get(index, 0.0) + weight
+        for word in title.split():
+            index = vocab.setdefault(word, len(vocab))
+            row[index] = row.get(index, 0.0) + 2.0
+        title_indices.extend(row)
+        title_lengths.append(len(row))
+        for word in content.split():
+            index = vocab.setdefault(word, len(vocab))
+            row[index] = row.get(index, 0.0) + 1.0
         indices.extend(row)
         counts.extend(row.values())
         lengths.append(len(row))
@@ -102,10 +111,21 @@ def vectorize(terms: list[str]) -> tuple[sparse.csr_matrix, list[str], IntArray]
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     matrix = sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ matrix)
+    title_cols = (
+        np.frombuffer(title_indices, dtype=np.int64) if len(title_indices) else np.empty(0, dtype=np.int64)
+    )
+    title_rows = np.repeat(
+        np.arange(n, dtype=np.int64), np.frombuffer(title_lengths, dtype=np.int64) if n else []
+    )
+    titles = sparse.csr_matrix(
+        (np.ones(len(title_cols), dtype=np.float32), (title_rows, title_cols)),
+        shape=(n, len(vocab)),
+        dtype=np.float32,
+    )
     words = [""] * len(vocab)
     for word, index in vocab.items():
         words[index] = word
-    return matrix, words, df
+    return matrix, words, df, titles
 
 
 def _codes(values: list[str]) -> IntArray:
@@ -168,7 +188,8 @@ def _similarities(matrix: sparse.csr_matrix, left: IntArray, right: IntArray) ->
 
 def group(corpus: Corpus) -> Groups:
     n = len(corpus.terms)
-    matrix, vocabulary, df = vectorize(corpus.terms)
+    matrix, vocabulary, df, titles = vectorize(corpus.terms)
+    untitled = np.diff(titles.indptr) == 0
     place = _codes(corpus.places)
     district = _codes(corpus.districts)
     edges_left: list[IntArray] = []
@@ -188,8 +209,12 @@ def group(corpus: Corpus) -> Groups:
             if not len(left):
                 continue
             close = _similarities(matrix, left, right) >= threshold
-            edges_left.append(left[close])
-            edges_right.append(right[close])
+            left, right = left[close], right[close]
+            # the titles say what the problem is: two orders whose titles share no word are two problems,
+            # however much of their text is the same boilerplate
+            same_subject = (_similarities(titles, left, right) > 0) | untitled[left] | untitled[right]
+            edges_left.append(left[same_subject])
+            edges_right.append(right[same_subject])
 
     placed = np.nonzero(place > 0)[0]
     link(_band_pairs(placed, place[placed]), PLACE_THRESHOLD, same_place=True)
@@ -203,8 +228,8 @@ def group(corpus: Corpus) -> Groups:
     labels = labels.astype(np.int64)
     # a place name in two districts is two places: split and absorb by (place, district)
     site = _codes([f"{p}|{d}" if p else "" for p, d in zip(corpus.places, corpus.districts, strict=True)])
-    labels = _split_by_place(labels, site, matrix)
-    labels = _absorb_by_place(labels, site, matrix)
+    labels = _split_by_place(labels, site)
+    labels = _absorb_by_place(labels, site, matrix, titles)
     labels = _keep_core(labels, matrix)
     labels = _keep_core(labels, matrix)
     sizes = np.bincount(labels)
@@ -251,52 +276,35 @@ def _keep_core(labels: IntArray, matrix: sparse.csr_matrix) -> IntArray:
     return labels
 
 
-def _split_by_place(labels: IntArray, place: IntArray, matrix: sparse.csr_matrix) -> IntArray:
-    """A group that holds orders at two or more specific places becomes one group per place; orders with
-    no specific place join the place group whose centroid they are closest to (or stay alone)."""
-    labels = labels.copy()
+def _split_by_place(labels: IntArray, place: IntArray) -> IntArray:
+    """A group that holds orders at two or more specific places becomes one group per place; its orders
+    with no specific place leave it."""
     placed = place > 0
     if not placed.any():
         return labels
     pairs = np.unique(np.stack([labels[placed], place[placed]], axis=1), axis=0)
     label_ids, counts = np.unique(pairs[:, 0], return_counts=True)
-    mixed = label_ids[counts > 1]
-    if not len(mixed):
+    mixed = np.zeros(int(labels.max()) + 1, dtype=bool)
+    mixed[label_ids[counts > 1]] = True
+    if not mixed.any():
         return labels
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
+    labels = labels.copy()
+    in_mixed = mixed[labels]
     next_label = int(labels.max()) + 1
-    for label in mixed:
-        low, high = np.searchsorted(sorted_labels, [label, label + 1])
-        rows = order[low:high]
-        new_labels: list[int] = []
-        centres = []
-        for code in np.unique(place[rows]):
-            if code == 0:
-                continue
-            members = rows[place[rows] == code]
-            labels[members] = next_label
-            new_labels.append(next_label)
-            next_label += 1
-            centres.append(np.asarray(matrix[members].sum(axis=0)).ravel())
-        loose = rows[place[rows] == 0]
-        if not len(loose):
-            continue
-        centre = np.vstack(centres)
-        centre /= np.maximum(np.linalg.norm(centre, axis=1, keepdims=True), 1e-12)
-        closeness = np.asarray(matrix[loose] @ centre.T)
-        best = closeness.argmax(axis=1)
-        for row, choice, value in zip(loose, best, closeness.max(axis=1), strict=True):
-            if value >= CORE_THRESHOLD:
-                labels[row] = new_labels[int(choice)]
-            else:
-                labels[row] = next_label
-                next_label += 1
+    rows = np.nonzero(in_mixed & placed)[0]
+    _, inverse = np.unique(np.stack([labels[rows], place[rows]], axis=1), axis=0, return_inverse=True)
+    labels[rows] = next_label + inverse.ravel()
+    loose = np.nonzero(in_mixed & ~placed)[0]
+    labels[loose] = int(labels.max()) + 1 + np.arange(len(loose))
     return labels
 
 
-def _absorb_by_place(labels: IntArray, place: IntArray, matrix: sparse.csr_matrix) -> IntArray:
-    """Merge the groups (singletons included) at one specific place whose centroids there are close."""
+def _absorb_by_place(
+    labels: IntArray, place: IntArray, matrix: sparse.csr_matrix, titles: sparse.csr_matrix
+) -> IntArray:
+    """At each specific place, a group (a single order included) joins the most similar larger group
+    there when their centroids reach ``ABSORB_THRESHOLD`` and their titles share a word. Only into a group
+    that does not move itself: one level, so absorbing never chains different problems together."""
     placed = np.nonzero(place > 0)[0]
     if not len(placed):
         return labels
@@ -305,33 +313,40 @@ def _absorb_by_place(labels: IntArray, place: IntArray, matrix: sparse.csr_matri
     places_with_many = np.nonzero(np.bincount(pairs[:, 0]) >= 2)[0]
     if not len(places_with_many):
         return labels
-    membership = sparse.csr_matrix(
-        (np.ones(len(placed)), (inverse, placed)), shape=(len(pairs), matrix.shape[0])
-    )
+    shape = (len(pairs), matrix.shape[0])
+    membership = sparse.csr_matrix((np.ones(len(placed), dtype=np.float32), (inverse, placed)), shape=shape)
+    sizes = np.bincount(inverse, minlength=len(pairs))
     centre = sparse.csr_matrix(membership @ matrix)
     norms = np.sqrt(np.asarray(centre.multiply(centre).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    centre = sparse.csr_matrix(sparse.diags(1.0 / norms) @ centre)
-    parent: dict[int, int] = {}
-
-    def root(label: int) -> int:
-        while parent.get(label, label) != label:
-            label = parent[label]
-        return label
-
+    centre = sparse.csr_matrix(sparse.diags((1.0 / norms).astype(np.float32)) @ centre)
+    subject = sparse.csr_matrix(membership @ titles)
+    untitled = np.diff(subject.indptr) == 0
+    target = np.full(len(pairs), -1, dtype=np.int64)
     starts = np.searchsorted(pairs[:, 0], places_with_many)
     ends = np.searchsorted(pairs[:, 0], places_with_many, side="right")
     for start, end in zip(starts, ends, strict=True):
-        block = centre[start:end]
-        close = sparse.triu(block @ block.T, k=1).tocoo()
-        keep = close.data >= ABSORB_THRESHOLD
-        for a, b in zip(close.row[keep], close.col[keep], strict=True):
-            left, right = root(int(pairs[start + a, 1])), root(int(pairs[start + b, 1]))
-            if left != right:
-                parent[max(left, right)] = min(left, right)
-    if not parent:
+        block_sizes = sizes[start:end]
+        if block_sizes.max() < 2:
+            continue  # only single orders here: pairs were compared already
+        close = (centre[start:end] @ centre[start:end].T).tocoo()
+        shared = (subject[start:end] @ subject[start:end].T).tocoo()
+        shares = set(zip(shared.row.tolist(), shared.col.tolist(), strict=True))
+        best: dict[int, tuple[float, int]] = {}
+        for a, b, value in zip(close.row.tolist(), close.col.tolist(), close.data.tolist(), strict=True):
+            # b absorbs a: b is larger (ties: the earlier one), close enough, about the same subject
+            if a == b or value < ABSORB_THRESHOLD or (block_sizes[b], -b) <= (block_sizes[a], -a):
+                continue
+            if (a, b) not in shares and not (untitled[start + a] or untitled[start + b]):
+                continue
+            if value > best.get(a, (0.0, -1))[0]:
+                best[a] = (value, b)
+        for a, (_, b) in best.items():
+            target[start + a] = start + b
+    moving = np.nonzero(target >= 0)[0]
+    moving = moving[target[target[moving]] < 0]  # only into groups that stay where they are
+    if not len(moving):
         return labels
     lookup = np.arange(int(labels.max()) + 1, dtype=np.int64)
-    for label in parent:
-        lookup[label] = root(label)
+    lookup[pairs[moving, 1]] = pairs[target[moving], 1]
     return lookup[labels]

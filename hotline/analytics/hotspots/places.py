@@ -66,6 +66,8 @@ _ADMIN = re.compile(
     r"[A-Z][0-9]{0,2}(?:市|区|县)(?!长|委)"
     # a town or street right after its county or district ("A7县黄兴镇", "A2区桂花坪街道")
     r"|(?<=[市区县])[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)(?!政府|党委|干部|卫生院|中学|小学|中心|村民)"
+    # a district or county opening the text or following its city ("北岸区盛湖广场", "海澄市青溪县")
+    r"|(?:^|(?<=[市省]))[\u4e00-\u9fff]{2,3}?(?:新区|(?<![小社景园城片辖校厂街学营矿灾禁专选牧林郊])区|县)(?=[\u4e00-\u9fff])"
 )
 _LEADING = set("的在于是我你他她们了和与及对从到把被让给向为住位该本这那个有请求建议投诉反映咨询关")
 ADMIN_ENDINGS = ("自治州", "新区", "街道", "省", "市", "区", "县", "镇", "乡")

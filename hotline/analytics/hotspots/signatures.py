@@ -33,7 +33,7 @@ def _words(text: str) -> list[str]:
 
 
 # Bumped whenever what a signature holds changes; older signatures are recomputed on use.
-VERSION = 3
+VERSION = 4
 # The beginning of the text says what it is about; the rest is detail. The title and the place field are
 # segmented with jieba's HMM (it finds names the dictionary does not know, most place names); the text
 # without it, which is about twice as fast.

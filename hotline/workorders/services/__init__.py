@@ -15,6 +15,7 @@ services as wo``."""
 
 from __future__ import annotations
 
+from ..events import event_listeners
 from .details import workorder_attach, workorder_update
 from .dispatch import (
     workorder_decide_extension,
@@ -50,7 +51,7 @@ from .review import (
     workorder_review_reply,
     workorder_supervise,
 )
-from .transitions import deadline, event_listeners, transition, workorder_by_number
+from .transitions import deadline, transition, workorder_by_number
 
 __all__ = [
     "Caller",

@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.directory.models import Unit, User
 from hotline.sla import clock
@@ -16,12 +14,9 @@ from hotline.sla.selectors import Limits, limits_for, work_calendar
 from hotline.taxonomy.models import RequestType, Urgency
 from hotline.taxonomy.selectors import category_path
 
+from ..events import deliver_after_commit
 from ..lifecycle import CALLER_ACTIONS, MARK_ACTIONS, SYSTEM_ACTIONS, Action, role_may, target_status
 from ..models import Assignment, Event, WorkOrder
-
-# Listeners called (after commit) with each new event: notifications, webhooks, analytics counters.
-# Apps register here instead of being imported by this module.
-event_listeners: list[Callable[[Event], None]] = []
 
 
 def transition(
@@ -135,13 +130,7 @@ def _new_event(
 
 
 def _after_commit(event: Event) -> None:
-    if event_listeners:
-        transaction.on_commit(lambda: _notify(event))
-
-
-def _notify(event: Event) -> None:
-    for listener in event_listeners:
-        listener(event)
+    deliver_after_commit(event)
 
 
 def _limits(order: WorkOrder, unit: Unit | None = None) -> Limits:
