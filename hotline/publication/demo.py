@@ -13,7 +13,9 @@ from .services import case_publish, case_select
 def load(ctx: DemoContext) -> None:
     dispatcher = ctx.users["dispatcher1"]
     closed = (
-        WorkOrder.objects.filter(status=Status.CLOSED, publish_consent=True, confidential=False, satisfaction="satisfied")
+        WorkOrder.objects.filter(
+            status=Status.CLOSED, publish_consent=True, confidential=False, satisfaction="satisfied"
+        )
         .exclude(assignments=None)
         .order_by("-closed_at")[:7]
     )
