@@ -79,8 +79,13 @@ typecheck: install
 
 check: lint typecheck test
 
+# The quick benchmarks (minutes). The million-order ones are run by hand: bench/similar.py,
+# bench/assessment.py, bench/hotspots.py --sizes 1000000, bench/kb.py (see docs/benchmarks.md).
 bench: install
 	$(PY) bench/lifecycle.py
+	$(PY) bench/api_intake.py --seconds 10
+	$(PY) bench/hotspots.py --sizes 5000
+	$(PY) bench/router.py --folds 2
 
 clean:
 	rm -rf $(VENV) var

@@ -5,12 +5,14 @@ with ``load(context: DemoContext) -> None``, called after the city is built."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import random
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from hotline.core.errors import ApplicationError
@@ -174,10 +176,16 @@ def _categories(ctx: DemoContext) -> None:
                 ctx.categories[l3_name] = leaf
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hashed once: a deliberately slow hash per account would cost the demo half a second each."""
+    return make_password(data.DEMO_PASSWORD)
+
+
 def _user(ctx: DemoContext, username: str, role: str, unit: Unit, name: str) -> User:
-    user = User.objects.create_user(
+    user = User.objects.create(
         username=username,
-        password=data.DEMO_PASSWORD,
+        password=_demo_password_hash(),
         role=role,
         unit=unit,
         display_name=name,
