@@ -207,9 +207,20 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HOTLINE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The worker: its start-up and shutdown (huey.consumer) and every failure, not two lines per job.
+        # Configured here, so `hotline worker` adds no second handler of its own.
+        "huey": {
+            "handlers": ["console"],
+            "level": os.environ.get("HOTLINE_WORKER_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "huey.consumer": {"level": "INFO"},
+    },
 }
 
 # Domain settings. Everything a city may change lives in the database; these are boot defaults.

@@ -10,7 +10,9 @@ caused the event. Listeners must be idempotent: a job can be retried or an event
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -19,6 +21,18 @@ from .models import Event
 logger = logging.getLogger(__name__)
 
 event_listeners: list[Callable[[Event], None]] = []
+_suppressed: ContextVar[bool] = ContextVar("hotline_event_delivery_suppressed", default=False)
+
+
+@contextmanager
+def delivery_suppressed() -> Iterator[None]:
+    """Record events without handing them to the listeners: for writing history whose derived state the
+    writer builds itself (the demo city's past, where each app's demo module does its own backfill)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 class _Batch:
@@ -35,7 +49,7 @@ class _Batch:
 
 def deliver_after_commit(event: Event) -> None:
     """Queue ``event`` for the listeners once the current transaction commits (nothing if it rolls back)."""
-    if not event_listeners:
+    if not event_listeners or _suppressed.get():
         return
     connection = transaction.get_connection()
     # Join the batch of the same savepoint, so a rollback to a savepoint drops exactly its own events.

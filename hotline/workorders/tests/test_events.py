@@ -76,3 +76,19 @@ def test_a_failing_listener_does_not_stop_the_others(
         wo.workorder_note(order=order, actor=agent, text="已回电", now=now)
     assert got == ["note"]
     assert order.events.filter(action="note").exists()
+
+
+def test_history_written_with_delivery_suppressed_reaches_no_listener(
+    heard, make_order, dispatcher, city, now, django_capture_on_commit_callbacks
+):
+    got, jobs = heard
+    order = make_order()
+    got.clear()
+    jobs.clear()
+    with django_capture_on_commit_callbacks(execute=True), events.delivery_suppressed():
+        wo.workorder_dispatch(order=order, actor=dispatcher, lead=city.water, now=now)
+    assert got == [] and jobs == []
+    assert order.events.filter(action="dispatch").exists()  # recorded all the same
+    with django_capture_on_commit_callbacks(execute=True):  # and delivery resumes after the block
+        wo.workorder_note(order=order, actor=dispatcher, text="已联系", now=now)
+    assert got == [(order.number, "note")]
