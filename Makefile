@@ -60,15 +60,19 @@ run: demo
 	$(HOTLINE) worker & \
 	$(HOTLINE) serve --host $(HOST) --port $(PORT)
 
+# The suite always runs on its own settings (config.settings.test: jobs run at once, fast hashing), whatever
+# DJANGO_SETTINGS_MODULE the other targets export.
+PYTEST := DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
+
 test: install-test lint typecheck
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	$(PYTEST) -n 2 --dist loadfile
 
 # The same suite on the database DATABASE_URL names (CI: PostgreSQL); lint and types are not rerun.
 test-pg: install-test
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	$(PYTEST) -n 2 --dist loadfile
 
 test-fast: install
-	$(VENV)/bin/pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 lint: install
 	$(VENV)/bin/ruff check .

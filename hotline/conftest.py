@@ -24,7 +24,16 @@ from hotline.workorders.models import WorkOrder
 
 TZ = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"  # real citizen messages, for tests and benchmarks only
+# Real citizen messages, for tests and benchmarks only: ../shared/data beside the checkout, or elsewhere.
+SHARED_DATA = Path(os.environ.get("HOTLINE_SHARED_DATA") or ROOT.parent / "shared" / "data")
+
+
+def shared_file(relative: str) -> Path:
+    """A file of the real data set; the test is skipped, saying where it looked, when the set is absent."""
+    path = SHARED_DATA / relative
+    if not path.is_file():
+        pytest.skip(f"real data not found at {path} (set HOTLINE_SHARED_DATA to its data folder)")
+    return path
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pytest
 from hotline.analytics import synthetic
 from hotline.analytics.hotspots import grouping, signatures
 from hotline.analytics.selectors import HotIssue, hot_issues
-from hotline.conftest import SHARED_DATA
+from hotline.conftest import shared_file
 from hotline.workorders import services as wo
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_one_caller_repeating_is_not_a_hot_issue(agent, now):
 
 
 def _real_messages():
-    path = SHARED_DATA / "tipdm2020" / "messages_replied.csv"
+    path = shared_file("tipdm2020/messages_replied.csv")
     with path.open(encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 

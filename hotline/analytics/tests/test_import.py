@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from hotline.analytics.messageboard import import_messages, parse_time
 from hotline.analytics.models import OrderSupport
-from hotline.conftest import SHARED_DATA, TZ
+from hotline.conftest import TZ, shared_file
 from hotline.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ HEADER = [
 
 
 def _real_rows(count):
-    with (SHARED_DATA / "tipdm2020" / "messages_replied.csv").open(encoding="utf-8-sig") as handle:
+    with shared_file("tipdm2020/messages_replied.csv").open(encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         return [next(reader) for _ in range(count)]
 

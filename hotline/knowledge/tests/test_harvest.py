@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from hotline.conftest import SHARED_DATA
+from hotline.conftest import shared_file
 from hotline.core.errors import Forbidden
 from hotline.core.tables import read_table
 from hotline.knowledge.harvest import Candidate, candidates_from_orders, candidates_from_rows, harvest
@@ -13,13 +13,13 @@ from hotline.knowledge.models import Entry, EntryStatus
 from hotline.workorders import services as wo
 
 pytestmark = pytest.mark.django_db
-REPLIED = SHARED_DATA / "tipdm2020" / "messages_replied.csv"
+REPLIED = "tipdm2020/messages_replied.csv"
 
 
 @pytest.fixture(scope="module")
 def replied_rows():
     """The first 60 messages and every one with a short reply (among them the form replies)."""
-    rows = read_table(REPLIED)
+    rows = read_table(shared_file(REPLIED))
     return rows[:60] + [r for r in rows[60:] if len(r["答复意见"]) < 60]
 
 
@@ -81,7 +81,7 @@ def test_harvest_command(editor, city, capsys):
         "kb",
         "harvest",
         "--csv",
-        str(REPLIED),
+        str(shared_file(REPLIED)),
         "--unit",
         city.water.code,
         "--limit",

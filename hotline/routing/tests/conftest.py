@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.conftest import SHARED_DATA
+from hotline.conftest import shared_file
 from hotline.core import refcache
 from hotline.directory.models import Division, Unit
 from hotline.routing import location
@@ -21,7 +21,7 @@ from hotline.routing.services import RuleInput, catalogue_rule_save, examples_fr
 from hotline.taxonomy.models import Category
 from hotline.text import segment
 
-REAL_MESSAGES = SHARED_DATA / "tipdm2020" / "messages_labeled_train.csv"
+REAL_MESSAGES = "tipdm2020/messages_labeled_train.csv"
 
 
 @pytest.fixture(autouse=True)
@@ -136,7 +136,7 @@ def city_model(city, power, now):
 
 def real_sample(per_label: int, *, seed: int = 0, skip: int = 0) -> list[dict[str, str]]:
     """A stratified sample of the real messages: ``per_label`` of each class (after ``skip``)."""
-    with REAL_MESSAGES.open(encoding="utf-8-sig") as handle:
+    with shared_file(REAL_MESSAGES).open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     by_label: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:

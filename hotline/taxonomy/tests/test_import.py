@@ -1,20 +1,15 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from hotline.conftest import shared_file
 from hotline.taxonomy.models import Category, Channel, RejectionReason
 from hotline.taxonomy.services import taxonomy_import
 
 pytestmark = pytest.mark.django_db
-REAL = [
-    Path(__file__).resolve().parents[3] / "../shared/data/tipdm2020/taxonomy.csv",
-    Path("/work/shared/data/tipdm2020/taxonomy.csv"),
-]
 
 
 def test_reference_rows_are_seeded():
@@ -65,9 +60,6 @@ def test_bad_file_is_refused_and_changes_nothing(tmp_path):
 
 
 def test_import_the_real_tree():
-    path = next((p for p in REAL if p.exists()), None)
-    if path is None:
-        pytest.skip("shared data not present")
-    result = taxonomy_import(path)
+    result = taxonomy_import(shared_file("tipdm2020/taxonomy.csv"))
     assert Category.objects.filter(depth=1).count() == 15
     assert result.created == Category.objects.count() > 500
