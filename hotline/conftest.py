@@ -57,6 +57,8 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     if marker is None:
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from hotline.channels.models import MessageTemplate
+    from hotline.channels.reference import ensure_templates
     from hotline.sla import defaults
     from hotline.sla import models as sla
     from hotline.sla.selectors import invalidate_cache
@@ -66,6 +68,8 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     if not Channel.objects.exists():
         ensure_reference_rows(Channel, RejectionReason)
         defaults.ensure_defaults(sla.CalendarDay, sla.CalendarYear, sla.WorkingPeriod, sla.SlaPolicy)
+    if not MessageTemplate.objects.exists():
+        ensure_templates(MessageTemplate)
     invalidate_cache()
 
 
