@@ -75,10 +75,7 @@ def demo_load(*, now: dt.datetime, orders: int = 2000, seed: int = 12345) -> Dem
     if demo_loaded():
         raise ApplicationError("The demo city is already loaded.", code="demo_loaded")
     ctx = DemoContext(now=now, rng=random.Random(seed))
-    with transaction.atomic():
-        _divisions_and_units(ctx)
-        _categories(ctx)
-        _staff(ctx)
+    demo_city(ctx)
     # The city's past: each app's demo module below builds its own derived state (indexes, counters,
     # surveys), so replaying 90 days of events through the worker afterwards would only repeat it.
     with delivery_suppressed():
@@ -96,6 +93,15 @@ def demo_load(*, now: dt.datetime, orders: int = 2000, seed: int = 12345) -> Dem
         module.load(ctx)
     ctx.logins = demo_logins()
     return ctx
+
+
+def demo_city(ctx: DemoContext) -> None:
+    """The city without its orders: divisions, units, the category tree and the staff of every role (what
+    an app's demo module needs to be tried on its own)."""
+    with transaction.atomic():
+        _divisions_and_units(ctx)
+        _categories(ctx)
+        _staff(ctx)
 
 
 def _add_root(model: type[Node], **fields: Any) -> Node:

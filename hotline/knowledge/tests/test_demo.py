@@ -18,9 +18,7 @@ def demo_context():
     from hotline.demo import services as demo_services
 
     ctx = demo_services.DemoContext(now=dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC), rng=random.Random(1))
-    demo_services._divisions_and_units(ctx)
-    demo_services._categories(ctx)
-    demo_services._staff(ctx)
+    demo_services.demo_city(ctx)
     return ctx
 
 
