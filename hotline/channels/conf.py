@@ -64,6 +64,17 @@ def wechat_token() -> str:
     return str(get("WECHAT_TOKEN", "dev-wechat-token"))
 
 
+def wechat_encoding_aes_key() -> str:
+    """The official account's EncodingAESKey (43 characters), needed for safe and compatible mode; empty:
+    encrypted messages are refused."""
+    return str(get("WECHAT_ENCODING_AES_KEY", "")).strip()
+
+
+def wechat_app_id() -> str:
+    """The official account's AppID: an encrypted message must name it, and the reply is encrypted for it."""
+    return str(get("WECHAT_APP_ID", "")).strip()
+
+
 def imap() -> dict[str, Any]:
     return {
         "host": str(get("IMAP_HOST", "")),

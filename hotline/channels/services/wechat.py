@@ -1,8 +1,10 @@
-"""The WeChat official account (微信公众号) message callback, in plaintext mode: text messages become
-orders and are answered with the order number in the passive reply (which counts as the first
-response); an order number (with its query code, or of an order sent from the same account) is
-answered with its status. WeChat retries a message it got no answer to with the same MsgId: the
-retry gets the same answer and changes nothing."""
+"""The WeChat official account (微信公众号) message callback: text messages become orders and are
+answered with the order number in the passive reply (which counts as the first response); an order
+number (with its query code, or of an order sent from the same account) is answered with its status.
+WeChat retries a message it got no answer to with the same MsgId: the retry gets the same answer and
+changes nothing. The message comes here parsed, whatever the account's mode: in safe (安全) and
+compatible (兼容) mode the callback view checks ``msg_signature``, decrypts the message and encrypts
+this answer with the account's EncodingAESKey; plaintext (明文) mode needs neither."""
 
 from __future__ import annotations
 

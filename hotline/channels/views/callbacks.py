@@ -1,11 +1,13 @@
 """Callbacks from outside systems: the SMS gateway, the call-center platform, WeChat. No session: each
-proves who it is (an HMAC signature, WeChat's signature) and is rate limited per address."""
+proves who it is (an HMAC signature; WeChat's signature, and in safe mode its ``msg_signature`` over the
+encrypted message) and is rate limited per address."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 from wechatpy import create_reply, parse_message
-from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
 from hotline.core.clock import now
@@ -28,6 +31,7 @@ from ..services.wechat import wechat_message
 
 logger = logging.getLogger("hotline.channels")
 MAX_BODY = 64 * 1024
+_AES_KEY = re.compile(r"[A-Za-z0-9+/]{43}")
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -118,28 +122,65 @@ def telephony(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 @ratelimit(group="channel-callbacks", key="ip", rate=conf.callback_rate, block=False)
 def wechat(request: HttpRequest) -> HttpResponse:
-    """WeChat's message callback: GET verifies the URL (echo ``echostr``), POST carries a message."""
+    """WeChat's message callback: GET verifies the URL (echo ``echostr``), POST carries a message. In
+    plaintext mode the body is the message; with ``encrypt_type=aes`` (safe mode, and compatible mode,
+    whose body also has a plaintext copy that is not trusted) it is decrypted from ``<Encrypt>`` after
+    checking ``msg_signature``, and the reply is encrypted with the same timestamp and nonce."""
     if getattr(request, "limited", False):
         return HttpResponse("rate limited", status=429)
+    timestamp, nonce = request.GET.get("timestamp", ""), request.GET.get("nonce", "")
     try:
-        check_signature(
-            conf.wechat_token(),
-            request.GET.get("signature", ""),
-            request.GET.get("timestamp", ""),
-            request.GET.get("nonce", ""),
-        )
+        check_signature(conf.wechat_token(), request.GET.get("signature", ""), timestamp, nonce)
     except InvalidSignatureException:
-        return HttpResponse("invalid signature", status=403, content_type="text/plain")
+        return _text("invalid signature", 403)
     if request.method == "GET":
         return HttpResponse(request.GET.get("echostr", ""), content_type="text/plain")
     if len(request.body) > MAX_BODY:
         return HttpResponse("too large", status=413)
+    encrypt_type = request.GET.get("encrypt_type", "") or "raw"
+    crypto = None
+    if encrypt_type == "aes":
+        crypto = _wechat_crypto()
+        if crypto is None:
+            logger.error("encrypted WeChat message refused: no valid EncodingAESKey and AppID configured")
+            return _text("encrypted messages are not configured", 400)
+    elif encrypt_type != "raw":
+        return _text("unsupported encrypt_type", 400)
     try:
-        message = parse_message(request.body)
+        xml = (
+            request.body
+            if crypto is None
+            else crypto.decrypt_message(request.body, request.GET.get("msg_signature", ""), timestamp, nonce)
+        )
+    except InvalidSignatureException:
+        return _text("invalid signature", 403)
+    except InvalidAppIdException:
+        return _text("invalid app id", 403)
+    except Exception:  # bad XML, no <Encrypt>, bad base64 or padding: wechatpy lets them all through
+        logger.warning("undecryptable WeChat message")
+        return _text("bad message", 400)
+    try:
+        message = parse_message(xml)
     except Exception:  # wechatpy raises plain XML errors for malformed bodies
         logger.warning("unreadable WeChat message")
-        return HttpResponse("bad message", status=400, content_type="text/plain")
+        return _text("bad message", 400)
     reply = wechat_message(message, now=now())
     if not reply:
         return HttpResponse("success", content_type="text/plain")
-    return HttpResponse(create_reply(reply, message, render=True), content_type="application/xml")
+    body = create_reply(reply, message, render=True)
+    if crypto is not None:
+        body = crypto.encrypt_message(body, nonce, timestamp)
+    return HttpResponse(body, content_type="application/xml")
+
+
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain")
+
+
+def _wechat_crypto() -> WeChatCrypto | None:
+    """The account's message crypto, or None without an AppID or a well-formed EncodingAESKey (43
+    base64 characters, i.e. a 32-byte AES key)."""
+    key, app_id = conf.wechat_encoding_aes_key(), conf.wechat_app_id()
+    if not app_id or not _AES_KEY.fullmatch(key):
+        return None
+    return WeChatCrypto(conf.wechat_token(), key, app_id)
