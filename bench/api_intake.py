@@ -38,6 +38,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from rawsql import Raw
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 RETRY_SHARE = 0.05
@@ -222,84 +224,14 @@ print(token_create(user=agent, name="bench", now=now())[1])
 def raw_worker(args: tuple[str, str, float, int]) -> int:
     """Plain SQL: the rows one intake writes (sequence upsert, order, two events), one transaction each."""
     engine, url, seconds, worker = args
-    now_sql = "2026-12-01 09:00:00+08:00"
-    if engine == "postgres":
-        import psycopg
-
-        conn = psycopg.connect(url, autocommit=False)
-        param = "%s"
-    else:
-        import sqlite3
-
-        conn = sqlite3.connect(url, timeout=20, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        param = "?"
-    p = param
-    cur = conn.cursor()
-    channel_id = cur.execute("SELECT id FROM taxonomy_channel WHERE code = 'phone'").fetchone()[0]  # type: ignore[union-attr]
+    raw = Raw(engine, url)
+    channel_id = raw.one("SELECT id FROM taxonomy_channel WHERE code = 'phone'")
     done = 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        if engine == "sqlite":
-            cur.execute("BEGIN IMMEDIATE")
-        cur.execute(
-            f"INSERT INTO workorders_ordersequence (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
-            "SET last = workorders_ordersequence.last + 1 RETURNING last",
-            ["2099-01-01"],
-        )
-        last = cur.fetchone()[0]  # type: ignore[index]
-        number = f"2099{worker:02d}{last:08d}"
-        cur.execute(
-            "INSERT INTO workorders_workorder (number, status, version, last_event_seq, channel_id, hotline_number, "
-            "external_id, source_system, caller_name, caller_phone, caller_company, confidential, anonymous, "
-            "publish_consent, request_type, title, content, location_text, urgency, received_at, "
-            "dispatch_due_at, progress_due_at, reopen_count, query_code, satisfaction, answer) VALUES "
-            f"({', '.join([p] * 26)}) RETURNING id",
-            [
-                number,
-                "awaiting_dispatch",
-                2,
-                2,
-                channel_id,
-                "12345",
-                "",
-                "",
-                "张三",
-                "13812341234",
-                "",
-                False,
-                False,
-                True,
-                "complaint",
-                "raw",
-                "东湖街道幸福里小区自周一起停水",
-                "东湖区幸福里小区",
-                "normal",
-                now_sql,
-                now_sql,
-                now_sql,
-                0,
-                "ABCDEF",
-                "",
-                "",
-            ],
-        )
-        order_id = cur.fetchone()[0]  # type: ignore[index]
-        for seq, (action, source, target) in enumerate(
-            [("intake", "", "received"), ("accept", "received", "awaiting_dispatch")], start=1
-        ):
-            cur.execute(
-                "INSERT INTO workorders_event (order_id, seq, action, at, from_status, to_status, reason, comment, "
-                f"data) VALUES ({', '.join([p] * 9)})",
-                [order_id, seq, action, now_sql, source, target, "", "", "{}"],
-            )
-        if engine == "sqlite":
-            cur.execute("COMMIT")
-        else:
-            conn.commit()
+        raw.intake(channel_id=channel_id, tag=f"{worker:02d}")
         done += 1
-    conn.close()
+    raw.close()
     return done
 
 

@@ -8,7 +8,9 @@ small city, then in --procs worker processes:
   1. intake: N orders through workorder_intake (accepted by an agent);
   2. lifecycle: each order through dispatch → sign → note → reply → accept_reply → callback (closed).
 It prints operations per second and p50/p99 latency per transition, intakes per second and complete
-lifecycles (intake + the six transitions) per second. Figures only: nothing here passes or fails.
+lifecycles (intake + the six transitions) per second. Then, as the database's own limit, the same rows
+are written by plain SQL (``rawsql.py``: the same statements, one transaction per step, no ORM) in as
+many processes, and the ratio shows the platform's overhead. Figures only: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 STEPS = ["intake", "dispatch", "sign", "note", "reply", "accept_reply", "callback"]
 
 
@@ -125,6 +128,34 @@ def work(args: tuple[int, int, str]) -> dict[str, list[float]]:
     return timings
 
 
+def raw_work(args: tuple[int, int, str, str]) -> tuple[float, float]:
+    """One process of the raw limit: ``count`` intakes, then each order's lifecycle; the seconds of each."""
+    from rawsql import Raw
+
+    worker, count, engine, url = args
+    raw = Raw(engine, url)
+    channel_id = raw.one("SELECT id FROM taxonomy_channel WHERE code = 'phone'")
+    dispatcher_id = raw.one("SELECT id FROM directory_user WHERE username = 'dispatcher'")
+    handlers = []
+    for index in range(5):
+        handlers.append(
+            (
+                raw.one(f"SELECT id FROM directory_unit WHERE code = {raw.p}", [f"D{index}"]),
+                raw.one(f"SELECT id FROM directory_user WHERE username = {raw.p}", [f"handler{index}"]),
+            )
+        )
+    started = time.perf_counter()
+    orders = [raw.intake(channel_id=channel_id, tag=f"{worker:02d}") for _ in range(count)]
+    intake_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for index, order_id in enumerate(orders):
+        unit_id, handler_id = handlers[index % len(handlers)]
+        raw.lifecycle(order_id, unit_id=unit_id, handler_id=handler_id, dispatcher_id=dispatcher_id)
+    lifecycle_seconds = time.perf_counter() - started
+    raw.close()
+    return intake_seconds, lifecycle_seconds
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -153,6 +184,11 @@ def run_backend(backend: str, orders: int, procs: int) -> dict[str, object]:
     for result in results:
         for step, values in result.items():
             merged[step].extend(values)
+    raw_target = db_url.removeprefix("sqlite:///") if backend == "sqlite" else db_url
+    with mp.get_context("spawn").Pool(procs) as pool:
+        raw = pool.map(raw_work, [(worker, per_proc, backend, raw_target) for worker in range(procs)])
+    raw_intake = max(intake for intake, _ in raw)
+    raw_lifecycle = max(intake + lifecycle for intake, lifecycle in raw)
     total = per_proc * procs
     # Throughput of each phase: operations over the busiest process's time spent in that phase.
     intake_time = max(sum(result["intake"]) for result in results)
@@ -164,6 +200,9 @@ def run_backend(backend: str, orders: int, procs: int) -> dict[str, object]:
         "wall_seconds": round(wall, 2),
         "intakes_per_second": round(total / intake_time, 1),
         "lifecycles_per_second": round(total / lifecycle_time, 1),
+        "raw_sql_intakes_per_second": round(total / raw_intake, 1),
+        "raw_sql_lifecycles_per_second": round(total / raw_lifecycle, 1),
+        "overhead_ratio_lifecycle": round(lifecycle_time / raw_lifecycle, 1),
         "steps": {
             step: {
                 "ops_per_second": round(len(values) / max(sum(values) / procs, 1e-9), 1),
@@ -200,6 +239,11 @@ def main() -> None:
         )
         print(
             f"  intakes/s: {report['intakes_per_second']}   complete lifecycles/s: {report['lifecycles_per_second']}"
+        )
+        print(
+            f"  raw SQL limit, same rows: intakes/s {report['raw_sql_intakes_per_second']}   "
+            f"lifecycles/s {report['raw_sql_lifecycles_per_second']}   "
+            f"(platform/raw time: {report['overhead_ratio_lifecycle']}x)"
         )
         print(f"  {'step':<14}{'ops/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
         for step, figures in report["steps"].items():  # type: ignore[union-attr]
