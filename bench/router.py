@@ -4,7 +4,7 @@ citizen messages (TipDM 2020, 7 first-level classes).
     .venv/bin/python bench/router.py [--input ../shared/data/tipdm2020/messages_labeled_train.csv]
                                      [--folds 5] [--seed 0] [--latency 500] [--json]
 
-For each fold it trains exactly what ``hotline router train`` trains (features, linear SVM, and the
+For each fold it trains exactly what ``hotline router train`` trains (features, ridge classifier, and the
 softmax temperature fitted on an inner 3-fold split of the training part only), stores and reloads the
 weights the way the product does (npz, no pickle), and predicts the held-out part one order at a time.
 It prints macro-F1 and accuracy (mean ± standard deviation over the folds), precision at 60 % and 80 %
@@ -96,8 +96,7 @@ def main() -> None:
     from hotline.routing.services.models import examples_from_rows
     from hotline.text.segment import tokens
 
-    rows = read_table(args.input)
-    examples = examples_from_rows(rows)
+    examples = examples_from_rows(read_table(args.input))  # the rows go, as in `router train`
     texts, labels = examples.texts, np.array(examples.labels)
     started, cpu = time.perf_counter(), time.process_time()
     docs = [prepare(title, content, tokens) for title, content in texts]
@@ -150,6 +149,7 @@ def main() -> None:
             f"P@80% {p80[-1]:.4f}  ECE {eces[-1]:.4f}  train {fit_seconds[-1]:.1f} s",
             flush=True,
         )
+        del model, predictor  # before the next fit, as a process that trains holds no other model
 
     started, cpu = time.perf_counter(), time.process_time()
     full = train(docs, labels.tolist(), dict(DEFAULT_PARAMS))

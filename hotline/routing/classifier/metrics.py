@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 COVERAGES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
@@ -44,6 +43,9 @@ def evaluate(
     labels: Sequence[str],
 ) -> dict[str, Any]:
     """All the figures as plain JSON-ready data."""
+    # Imported here, not at the top: scikit-learn is a training-time weight (see ``training.py``).
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
     true, pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     conf = np.asarray(confidence, dtype=np.float64)
     label_list = list(labels)

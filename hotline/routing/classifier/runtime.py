@@ -65,8 +65,7 @@ class Predictor:
 
     def predict(self, title: str, content: str, *, top: int = 3, reasons: int = 5) -> Prediction:
         weights = self.model.weights
-        row = weights.featurizer.transform([self.prepare(title, content)])
-        indices, values = row.indices, row.data
+        indices, values = weights.featurizer.transform_one(self.prepare(title, content))
         scores = weights.coef[:, indices] @ values + weights.intercept
         probabilities = softmax(scores[np.newaxis, :].astype(np.float64), self.model.temperature)[0]
         ranked = np.argsort(-probabilities)[:top]

@@ -115,7 +115,7 @@ def test_prediction_is_calibrated_and_explained(city_model):
     assert runtime.active_predictor() is predictor  # loaded once per process
     # Personal data never becomes a feature.
     featurizer = predictor.model.weights.featurizer
-    vocabulary = set().union(*(v.vocabulary_ for v in featurizer.vectorizers.values()))
+    vocabulary = set().union(*(v.terms.tolist() for v in featurizer.vocabularies.values()))
     assert not any("138" in term for term in vocabulary)
 
 
