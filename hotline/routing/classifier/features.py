@@ -46,6 +46,7 @@ _DIGITS = re.compile(r"\d+")
 # 5,342 real messages, 13 % of them longer. Titles are cut only against a message pasted into the title.
 CONTENT_CHARS = 800
 TITLE_CHARS = 100
+_ROWS_AT_A_TIME = 512  # documents featurised at once in training: bounds the memory of the copies
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,13 @@ def _frequent(counts: BlockCounts, min_df: int) -> BlockCounts:
     return BlockCounts(counts.terms[keep], matrix, codes)
 
 
+def _row_sums(flags: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """How many of each CSR row's entries are flagged."""
+    running = np.zeros(len(flags) + 1, dtype=np.int32)
+    np.cumsum(flags, dtype=np.int32, out=running[1:])
+    return np.diff(running[indptr])
+
+
 def _document_frequency(tf: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
     """In how many of the documents ``rows`` each column occurs."""
     chosen = np.zeros(tf.shape[0], dtype=bool)
@@ -343,19 +351,40 @@ class Featurizer:
 
     def transform_counted(self, counts: dict[str, BlockCounts], rows: np.ndarray) -> sparse.csr_matrix:
         """The features of documents already counted (the held-out rows of a cross-validation, say)."""
-        matrices = []
-        for block, vocabulary in self.vocabularies.items():
-            tf = counts[block].tf[rows]
-            columns = vocabulary.find(counts[block])[tf.indices]
-            kept = columns >= 0
-            indptr = np.concatenate([[0], np.cumsum(kept, dtype=np.int32)])[tf.indptr]
-            columns = columns[kept]
-            values = tf.data[kept]
-            del tf, kept  # memory: a fit peaks here and in the classifier
-            values *= vocabulary.idf[columns]
-            _normalise(values, indptr, self.weights[block])
-            matrices.append(sparse.csr_matrix((values, columns, indptr), shape=(len(rows), len(vocabulary))))
-        matrix = sparse.hstack(matrices, format="csr", dtype=np.float32)
+        # Memory: a fit peaks here and in the classifier. The joined matrix is written in place, a slice
+        # of rows at a time, once its row lengths are known; building every block and then joining them
+        # (``sparse.hstack``) held three copies of the features at once.
+        mappings = {block: self.vocabularies[block].find(counts[block]) for block, _, _ in self.blocks}
+        indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        for first in range(0, len(rows), _ROWS_AT_A_TIME):
+            chunk = rows[first : first + _ROWS_AT_A_TIME]
+            for block, mapping in mappings.items():
+                tf = counts[block].tf[chunk]
+                indptr[first + 1 : first + 1 + len(chunk)] += _row_sums(mapping[tf.indices] >= 0, tf.indptr)
+        np.cumsum(indptr, out=indptr)
+        all_columns = np.empty(indptr[-1], dtype=np.int32)
+        all_values = np.empty(indptr[-1], dtype=np.float32)
+        for first in range(0, len(rows), _ROWS_AT_A_TIME):
+            chunk = rows[first : first + _ROWS_AT_A_TIME]
+            parts = []
+            for block, start, end in self.blocks:
+                vocabulary = self.vocabularies[block]
+                tf = counts[block].tf[chunk]
+                columns = mappings[block][tf.indices]
+                kept = columns >= 0
+                block_indptr = np.concatenate([[0], np.cumsum(kept, dtype=np.int32)])[tf.indptr]
+                columns = columns[kept]
+                values = tf.data[kept]
+                values *= vocabulary.idf[columns]
+                _normalise(values, block_indptr, self.weights[block])
+                parts.append(
+                    sparse.csr_matrix((values, columns, block_indptr), shape=(len(chunk), end - start))
+                )
+            joined = sparse.hstack(parts, format="csr", dtype=np.float32)
+            where = slice(indptr[first], indptr[first + len(chunk)])
+            all_columns[where] = joined.indices
+            all_values[where] = joined.data
+        matrix = sparse.csr_matrix((all_values, all_columns, indptr), shape=(len(rows), self.size))
         matrix.sort_indices()
         return matrix
 

@@ -53,6 +53,20 @@ def test_train_and_eval_commands_on_real_messages(tmp_path):
     assert ModelAudit.objects.filter(version=version, action="evaluated").count() == 2
 
 
+def test_the_command_runs_without_the_system_checks(monkeypatch):
+    """The checks import every view of the platform (87 MB of a training process that needs none)."""
+    from django.core.management import ManagementUtility
+    from django.core.management.base import BaseCommand
+
+    checked = []
+    monkeypatch.setattr(BaseCommand, "check", lambda self, *args, **kwargs: checked.append(self))
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    ManagementUtility(["hotline", "router", "list"]).execute()
+    ManagementUtility(["hotline", "check"]).execute()  # ``check`` itself still checks
+    assert [type(command).__module__ for command in checked] == ["django.core.management.commands.check"]
+
+
 def test_text_and_label_columns_are_chosen(tmp_path):
     rows = [{"主题": r["title"], "详情": r["content"], "一级分类": r["label"]} for r in real_sample(12)]
     path = write_csv(tmp_path / "cn.csv", rows)

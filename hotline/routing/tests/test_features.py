@@ -93,6 +93,24 @@ def test_a_fit_on_some_rows_knows_nothing_of_the_others():
     assert "😀" not in featurizer.vocabularies["title_char"].terms.tolist()  # but not a term of this fit
 
 
+def test_features_are_joined_a_slice_of_rows_at_a_time(monkeypatch):
+    """Training writes the joined matrix a few documents at a time (memory); rows in any order, some of
+    them empty in a block (no title), give the features of the prediction path."""
+    monkeypatch.setattr(features, "_ROWS_AT_A_TIME", 3)
+    docs = _docs()
+    counts = count(docs, PARAMS)
+    rows = np.arange(len(docs))[::-1]
+    featurizer, matrix = Featurizer.fit(counts, rows, PARAMS)
+    expected = featurizer.transform([docs[i] for i in rows])
+    assert matrix.shape == expected.shape == (len(docs), featurizer.size)
+    assert matrix.nnz == expected.nnz and abs(matrix - expected).max() < 1e-6
+    assert matrix.has_sorted_indices and matrix.indices.dtype == np.int32 and matrix.dtype == np.float32
+    no_title = len(docs) - len(ODD_TEXTS) + 1
+    title_columns = dict((b, (s, e)) for b, s, e in featurizer.blocks)["title"]
+    row = matrix[int(np.flatnonzero(rows == no_title)[0])]
+    assert not ((row.indices >= title_columns[0]) & (row.indices < title_columns[1])).any()
+
+
 def test_ngram_codes_stand_for_their_text():
     codes = np.unique(features.char_grams("a 停电😀", 3))
     terms = features.gram_terms(codes, 3)
