@@ -15,7 +15,7 @@ from hotline.sla.limits import Limit
 
 from ..lifecycle import Action
 from ..models import Assignment, ExtensionRequest, WorkOrder
-from .transitions import _limits, _move, _warn_at, deadline, transition
+from .transitions import ASSIGNMENTS, _limits, _move, _warn_at, deadline, transition
 
 
 def workorder_dispatch(
@@ -56,10 +56,11 @@ def workorder_dispatch(
         )
         _cancel_active(order)
         current_round = order.reopen_count + 1
+        assignments = []
         for unit, role in [(lead, Assignment.Role.LEAD), *[(u, Assignment.Role.ASSIST) for u in assist_list]]:
             limits = _limits(order, unit)
             due = deadline(now, limits.handle)
-            Assignment.objects.create(
+            assignment = Assignment(
                 order=order,
                 unit=unit,
                 role=role,
@@ -72,6 +73,8 @@ def workorder_dispatch(
                 due_at=due,
                 warn_at=_warn_at(now, due, limits.handle, limits.warning_ratio),
             )
+            assignments.append(assignment)
+        ASSIGNMENTS.insert(assignments)
     return order
 
 

@@ -7,15 +7,35 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from hotline.core.errors import Conflict, Forbidden, ValidationFailed
+from hotline.core.rows import split
 from hotline.directory.models import Role, Unit, User
 from hotline.sla.limits import Limit
 
 from ..lifecycle import Action
 from ..models import Assignment, Event, ExtensionRequest, WorkOrder
-from .transitions import _limits, _move, _warn_at, transition
+from .transitions import ASSIGNMENTS, UNITS, _limits, _move, _warn_at, transition
+
+
+def open_assignments(order: WorkOrder) -> list[Assignment]:
+    """The order's pending and signed assignments, each with its unit. By hand-written SQL
+    (``hotline.core.rows``): every action of a unit asks first."""
+    sql = (
+        f"SELECT {ASSIGNMENTS.columns()}, {UNITS.columns()} FROM {ASSIGNMENTS.name()} a "  # noqa: S608
+        f"JOIN {UNITS.name()} u ON u.id = a.unit_id WHERE a.order_id = %s AND a.state IN (%s, %s) "
+        "ORDER BY a.round, a.role, a.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [order.pk, Assignment.State.PENDING, Assignment.State.SIGNED])
+        rows = cursor.fetchall()
+    active = []
+    for row in rows:
+        assignment, unit = split(row, ASSIGNMENTS, UNITS)
+        assignment._state.fields_cache["unit"] = unit
+        active.append(assignment)
+    return active
 
 
 def assignment_for_actor(order: WorkOrder, actor: User, *, unit: Unit | None = None) -> Assignment:
@@ -23,11 +43,7 @@ def assignment_for_actor(order: WorkOrder, actor: User, *, unit: Unit | None = N
 
     Unit staff act for their own unit (a unit leader also for its sub-units); center staff (an admin
     correcting a record) must name the unit, or act for the lead."""
-    active = list(
-        order.assignments.filter(
-            state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]
-        ).select_related("unit")
-    )
+    active = open_assignments(order)
     if unit is not None:
         active = [a for a in active if a.unit_id == unit.pk]
     if actor.role in (Role.UNIT_HANDLER, Role.UNIT_LEADER):
@@ -104,7 +120,7 @@ def workorder_sign(
             states=[Assignment.State.PENDING],
         )
         assignment.state, assignment.signed_at, assignment.signed_by = Assignment.State.SIGNED, now, actor
-        assignment.save(update_fields=["state", "signed_at", "signed_by"])
+        ASSIGNMENTS.update(assignment, ["state", "signed_at", "signed_by"])
     return order
 
 
@@ -143,7 +159,7 @@ def workorder_return(
         )
         assignment.state, assignment.returned_at = Assignment.State.RETURNED, now
         assignment.return_reason = reason.strip()
-        assignment.save(update_fields=["state", "returned_at", "return_reason"])
+        ASSIGNMENTS.update(assignment, ["state", "returned_at", "return_reason"])
     return order
 
 
@@ -262,7 +278,7 @@ def workorder_contribute(
             comment=text.strip(),
         )
         assignment.state, assignment.done_at, assignment.result = Assignment.State.DONE, now, text.strip()
-        assignment.save(update_fields=["state", "done_at", "result"])
+        ASSIGNMENTS.update(assignment, ["state", "done_at", "result"])
     return order
 
 
@@ -301,8 +317,8 @@ def workorder_commit(
         assignment.committed_until = assignment.due_at = until
         assignment.warn_at = _warn_at(now, until, Limit(1, "wd"), limits.warning_ratio)
         assignment.warned_at = assignment.overdue_marked_at = None
-        assignment.save(
-            update_fields=["committed_until", "due_at", "warn_at", "warned_at", "overdue_marked_at"]
+        ASSIGNMENTS.update(
+            assignment, ["committed_until", "due_at", "warn_at", "warned_at", "overdue_marked_at"]
         )
     return order
 
@@ -323,9 +339,7 @@ def workorder_reply(
         raise ValidationFailed("A reply cannot be empty.", code="text_required")
 
     def assistants_done(locked: WorkOrder) -> None:
-        pending = locked.assignments.filter(
-            role=Assignment.Role.ASSIST, state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]
-        ).select_related("unit")
+        pending = [a for a in open_assignments(locked) if a.role == Assignment.Role.ASSIST]
         if pending:
             raise Conflict(
                 "Assisting units have not contributed yet.",
@@ -352,5 +366,5 @@ def workorder_reply(
         )
         assignment.state, assignment.done_at = Assignment.State.DONE, now
         assignment.result, assignment.solved = text.strip(), solved
-        assignment.save(update_fields=["state", "done_at", "result", "solved"])
+        ASSIGNMENTS.update(assignment, ["state", "done_at", "result", "solved"])
     return order

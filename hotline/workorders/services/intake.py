@@ -16,8 +16,10 @@ from hotline.taxonomy.models import Category, Channel, RejectionReason, RequestT
 from hotline.taxonomy.selectors import channel_by_code
 
 from ..lifecycle import Action, Status, target_status
-from ..models import Event, OrderSequence, WorkOrder
+from ..models import OrderSequence, WorkOrder
 from .transitions import (
+    EVENTS,
+    ORDERS,
     _after_commit,
     _check_actor,
     _limits,
@@ -137,8 +139,8 @@ def workorder_intake(
             events.append(
                 _new_event(order, action=Action.ACCEPT, actor=actor, now=now, from_status=Status.RECEIVED)
             )
-        order.save()
-        Event.objects.bulk_create(events)
+        ORDERS.insert([order])
+        EVENTS.insert(events)
         for event in events:
             _after_commit(event)
     return order
