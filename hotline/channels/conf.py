@@ -75,6 +75,12 @@ def wechat_app_id() -> str:
     return str(get("WECHAT_APP_ID", "")).strip()
 
 
+def wechat_max_skew_seconds() -> int:
+    """How far a callback's ``timestamp`` may lie from the server's clock: a signature captured once
+    cannot be replayed later (in plaintext mode it does not cover the body)."""
+    return int(get("WECHAT_MAX_SKEW_SECONDS", 300))
+
+
 def imap() -> dict[str, Any]:
     return {
         "host": str(get("IMAP_HOST", "")),

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 TOKEN = "dev-wechat-token"
 
 
-def signed_query(token=TOKEN, **extra):
-    timestamp, nonce = str(int(time.time())), "n0nce"
+def signed_query(token=TOKEN, age=0, **extra):
+    timestamp, nonce = str(int(time.time()) - age), "n0nce"
     signature = hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
     return {"signature": signature, "timestamp": timestamp, "nonce": nonce, **extra}
 
@@ -41,6 +41,23 @@ def test_url_verification_echoes_only_with_a_valid_signature(city):
     assert good.status_code == 200 and good.content == b"abc123"
     bad = Client().get("/channels/wechat/", signed_query(token="other", echostr="abc123"))
     assert bad.status_code == 403
+
+
+def test_a_replayed_signature_is_refused_once_it_is_older_than_the_allowed_skew(city, settings):
+    """In plaintext mode the signature covers token, timestamp and nonce, not the body: a captured query
+    string could carry any message, so it is only good for a few minutes."""
+    xml = text_xml("伪造的诉求")
+    recent = post(xml, age=200)
+    assert recent.status_code == 200 and WorkOrder.objects.count() == 1
+    old = post(text_xml("伪造的诉求", msg_id="1002"), age=301)
+    assert old.status_code == 403 and old.content == b"stale timestamp"
+    signature = hashlib.sha1("".join(sorted([TOKEN, "soon", "n0nce"])).encode()).hexdigest()
+    query = {"signature": signature, "timestamp": "soon", "nonce": "n0nce", "echostr": "e"}
+    garbage = Client().get("/channels/wechat/", query)
+    assert garbage.status_code == 403 and garbage.content == b"stale timestamp"
+    settings.HOTLINE_CHANNELS_WECHAT_MAX_SKEW_SECONDS = 600
+    assert post(text_xml("x", msg_id="1003"), age=400).status_code == 200
+    assert WorkOrder.objects.count() == 2
 
 
 def test_a_text_message_becomes_an_order_and_the_number_is_sent_back(city):

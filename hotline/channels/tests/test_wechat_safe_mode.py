@@ -200,9 +200,32 @@ def test_a_signed_but_undecryptable_body_is_refused(city):
     assert nothing_stored()
 
 
-def test_plaintext_mode_still_works_with_a_key_configured_and_other_modes_are_refused(city):
+def test_with_a_key_configured_a_plaintext_message_is_refused_and_other_modes_too(city):
     plain = send(text_xml("树枝压断电线"), query_for())
-    assert plain.status_code == 200
-    assert WorkOrder.objects.get().number in xmltodict.parse(plain.content)["xml"]["Content"]
+    assert plain.status_code == 403 and b"plaintext" in plain.content
     other = send(text_xml("x", msg_id="9"), query_for(encrypt_type="sm4"))
-    assert other.status_code == 400 and WorkOrder.objects.count() == 1
+    assert other.status_code == 400
+    assert nothing_stored()
+
+
+def test_plaintext_mode_works_again_once_the_key_is_removed(city, settings):
+    settings.HOTLINE_CHANNELS_WECHAT_ENCODING_AES_KEY = ""
+    plain = send(text_xml("树枝压断电线"), query_for())
+    assert plain.status_code == 200 and plain["Content-Type"] == "application/xml"
+    assert WorkOrder.objects.get().number in xmltodict.parse(plain.content)["xml"]["Content"]
+
+
+@pytest.mark.parametrize("age", [-400, 400])
+def test_a_signature_from_another_time_is_refused(city, age):
+    body, encrypt = encrypted(text_xml("x"))
+    timestamp = str(int(time.time()) + age)
+    query = {
+        "signature": sha1(TOKEN, timestamp, NONCE),
+        "timestamp": timestamp,
+        "nonce": NONCE,
+        "encrypt_type": "aes",
+        "msg_signature": sha1(TOKEN, timestamp, NONCE, encrypt),
+    }
+    response = send(body, query)
+    assert response.status_code == 403 and response.content == b"stale timestamp"
+    assert nothing_stored()

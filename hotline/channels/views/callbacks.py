@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import re
+import time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -127,24 +128,29 @@ def wechat(request: HttpRequest) -> HttpResponse:
     whose body also has a plaintext copy that is not trusted) it is decrypted from ``<Encrypt>`` after
     checking ``msg_signature``, and the reply is encrypted with the same timestamp and nonce."""
     if getattr(request, "limited", False):
-        return HttpResponse("rate limited", status=429)
+        return _text("rate limited", 429)
     timestamp, nonce = request.GET.get("timestamp", ""), request.GET.get("nonce", "")
     try:
         check_signature(conf.wechat_token(), request.GET.get("signature", ""), timestamp, nonce)
     except InvalidSignatureException:
         return _text("invalid signature", 403)
+    if not _fresh(timestamp):
+        return _text("stale timestamp", 403)
     if request.method == "GET":
         return HttpResponse(request.GET.get("echostr", ""), content_type="text/plain")
     if len(request.body) > MAX_BODY:
-        return HttpResponse("too large", status=413)
+        return _text("too large", 413)
     encrypt_type = request.GET.get("encrypt_type", "") or "raw"
-    crypto = None
-    if encrypt_type == "aes":
-        crypto = _wechat_crypto()
-        if crypto is None:
-            logger.error("encrypted WeChat message refused: no valid EncodingAESKey and AppID configured")
-            return _text("encrypted messages are not configured", 400)
-    elif encrypt_type != "raw":
+    crypto = _wechat_crypto()
+    if encrypt_type == "raw" and crypto is not None:
+        # With a key configured the account is in safe or compatible mode, where WeChat encrypts every
+        # message; a plaintext one (whose body no signature covers) is not from WeChat.
+        logger.warning("plaintext WeChat message refused: the account is configured for encryption")
+        return _text("plaintext messages are refused: the account encrypts its messages", 403)
+    if encrypt_type == "aes" and crypto is None:
+        logger.error("encrypted WeChat message refused: no valid EncodingAESKey and AppID configured")
+        return _text("encrypted messages are not configured", 400)
+    if encrypt_type not in ("raw", "aes"):
         return _text("unsupported encrypt_type", 400)
     try:
         xml = (
@@ -171,6 +177,15 @@ def wechat(request: HttpRequest) -> HttpResponse:
     if crypto is not None:
         body = crypto.encrypt_message(body, nonce, timestamp)
     return HttpResponse(body, content_type="application/xml")
+
+
+def _fresh(timestamp: str) -> bool:
+    """Whether WeChat's ``timestamp`` (Unix seconds) is within the allowed skew of the server's clock."""
+    try:
+        sent = int(timestamp)
+    except ValueError:
+        return False
+    return abs(time.time() - sent) <= conf.wechat_max_skew_seconds()
 
 
 def _text(message: str, status: int) -> HttpResponse:
