@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from hotline.core import refcache
 from hotline.directory.models import Unit, User
 from hotline.taxonomy.models import Category
 from hotline.workorders.lifecycle import Status
@@ -40,14 +41,20 @@ def _matches(exemption: CallbackExemption, order: WorkOrder) -> bool:
 
 
 def _active_exemptions() -> list[CallbackExemption]:
-    rows = list(CallbackExemption.objects.order_by("pk"))
-    if not rows:
-        # an empty table is a database that was never seeded (or flushed): the defaults apply
-        rows = [
-            CallbackExemption(code=code, name=name, match=match, value=value, active=active)
-            for code, name, match, value, active in DEFAULTS
-        ]
-    return [row for row in rows if row.active]
+    """The active exemptions, oldest first. Every accepted reply asks, and admins change them rarely: kept
+    for a minute per process (``core.refcache``), dropped at once by the services that edit them."""
+
+    def load() -> list[CallbackExemption]:
+        rows = list(CallbackExemption.objects.order_by("pk"))
+        if not rows:
+            # an empty table is a database that was never seeded (or flushed): the defaults apply
+            rows = [
+                CallbackExemption(code=code, name=name, match=match, value=value, active=active)
+                for code, name, match, value, active in DEFAULTS
+            ]
+        return [row for row in rows if row.active]
+
+    return refcache.cached("feedback:exemptions", load)
 
 
 def callback_exemption(order: WorkOrder) -> str:

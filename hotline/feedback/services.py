@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext
 
+from hotline.core import refcache
 from hotline.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.directory.models import Role, User
 from hotline.notifications.services import notify_role
@@ -463,6 +464,7 @@ def exemption_create(
             changed_by=actor,
             after={name: getattr(exemption, name) for name in _EXEMPTION_FIELDS},
         )
+        transaction.on_commit(refcache.invalidate)
     return exemption
 
 
@@ -496,4 +498,5 @@ def exemption_update(
             ExemptionChange.objects.create(
                 exemption=locked, changed_at=now, changed_by=actor, before=before, after=after
             )
+            transaction.on_commit(refcache.invalidate)
     return locked

@@ -27,10 +27,13 @@ def test_default_exemptions_close_without_callback(replied, django_capture_on_co
     assert not Survey.objects.exists()
 
 
-def test_confidential_callers_are_called_back_unless_switched_on(replied, admin_user, now):
+def test_confidential_callers_are_called_back_unless_switched_on(
+    replied, admin_user, now, django_capture_on_commit_callbacks
+):
     assert wo.callback_exempt(replied(confidential=True, accept=False)) == ""
     exemption = CallbackExemption.objects.get(code="confidential")
-    fb.exemption_update(exemption=exemption, actor=admin_user, now=now, active=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the process's copy is dropped on commit
+        fb.exemption_update(exemption=exemption, actor=admin_user, now=now, active=True)
     assert wo.callback_exempt(replied(confidential=True, accept=False)) == "confidential"
     assert exemption.changes.get().after["active"] is True
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.directory.models import Unit, User
@@ -79,9 +79,12 @@ def workorder_dispatch(
 
 
 def _cancel_active(order: WorkOrder) -> None:
-    order.assignments.filter(state__in=[Assignment.State.PENDING, Assignment.State.SIGNED]).update(
-        state=Assignment.State.CANCELLED
-    )
+    """Cancel what is left of an earlier dispatch (by hand, as the rest of a dispatch's writes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ASSIGNMENTS.name()} SET state = %s WHERE order_id = %s AND state IN (%s, %s)",  # noqa: S608
+            [Assignment.State.CANCELLED, order.pk, Assignment.State.PENDING, Assignment.State.SIGNED],
+        )
 
 
 def workorder_escalate(

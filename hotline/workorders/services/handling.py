@@ -4,7 +4,7 @@ assisting contributions (协办), commitment replies (承诺件) and the reply (
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -19,23 +19,29 @@ from ..models import Assignment, Event, ExtensionRequest, WorkOrder
 from .transitions import ASSIGNMENTS, UNITS, _limits, _move, _warn_at, transition
 
 
-def open_assignments(order: WorkOrder) -> list[Assignment]:
-    """The order's pending and signed assignments, each with its unit. By hand-written SQL
-    (``hotline.core.rows``): every action of a unit asks first."""
+def assignments_in(order: WorkOrder, states: Sequence[str]) -> list[Assignment]:
+    """The order's assignments in ``states``, each with its unit, in the model's order. By hand-written
+    SQL (``hotline.core.rows``): every action of a unit, and the review of its reply, asks first."""
     sql = (
         f"SELECT {ASSIGNMENTS.columns()}, {UNITS.columns()} FROM {ASSIGNMENTS.name()} a "  # noqa: S608
-        f"JOIN {UNITS.name()} u ON u.id = a.unit_id WHERE a.order_id = %s AND a.state IN (%s, %s) "
+        f"JOIN {UNITS.name()} u ON u.id = a.unit_id "
+        f"WHERE a.order_id = %s AND a.state IN ({', '.join(['%s'] * len(states))}) "
         "ORDER BY a.round, a.role, a.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [order.pk, Assignment.State.PENDING, Assignment.State.SIGNED])
+        cursor.execute(sql, [order.pk, *states])
         rows = cursor.fetchall()
-    active = []
+    found = []
     for row in rows:
         assignment, unit = split(row, ASSIGNMENTS, UNITS)
         assignment._state.fields_cache["unit"] = unit
-        active.append(assignment)
-    return active
+        found.append(assignment)
+    return found
+
+
+def open_assignments(order: WorkOrder) -> list[Assignment]:
+    """The order's pending and signed assignments, each with its unit."""
+    return assignments_in(order, [Assignment.State.PENDING, Assignment.State.SIGNED])
 
 
 def assignment_for_actor(order: WorkOrder, actor: User, *, unit: Unit | None = None) -> Assignment:

@@ -13,7 +13,8 @@ from hotline.directory.models import Unit, User
 
 from ..lifecycle import Action
 from ..models import Assignment, Satisfaction, WorkOrder
-from .transitions import _move, transition
+from .handling import assignments_in
+from .transitions import ASSIGNMENTS, _move, transition
 
 
 def callback_exempt(order: WorkOrder) -> str:
@@ -37,11 +38,8 @@ def workorder_review_reply(
     """Review the lead unit's reply (审核). Accepted: the order awaits the callback, or closes at once when
     the caller is exempt from callback. Sent back: the lead assignment reopens for rework."""
     with transaction.atomic():
-        lead = (
-            order.assignments.filter(role=Assignment.Role.LEAD, state=Assignment.State.DONE)
-            .order_by("-done_at")
-            .first()
-        )
+        done = [a for a in assignments_in(order, [Assignment.State.DONE]) if a.role == Assignment.Role.LEAD]
+        lead = max(done, key=lambda a: (a.done_at is not None, a.done_at or now), default=None)
         if not accept and not (comment or "").strip():
             raise ValidationFailed("Say what must be reworked.", code="reason_required")
         action = Action.ACCEPT_REPLY if accept else Action.SEND_BACK
@@ -71,7 +69,7 @@ def workorder_review_reply(
                 )
         elif lead is not None:
             lead.state, lead.done_at = Assignment.State.SIGNED, None
-            lead.save(update_fields=["state", "done_at"])
+            ASSIGNMENTS.update(lead, ["state", "done_at"])
     return order
 
 
