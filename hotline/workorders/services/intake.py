@@ -104,7 +104,6 @@ def workorder_intake(
         caller = Caller(company=caller.company, anonymous=True, confidential=caller.confidential)
     with transaction.atomic():
         order = WorkOrder(
-            number=_next_number(now),
             status=Status.RECEIVED,
             channel=channel,
             hotline_number=hotline_number,
@@ -139,6 +138,9 @@ def workorder_intake(
             events.append(
                 _new_event(order, action=Action.ACCEPT, actor=actor, now=now, from_status=Status.RECEIVED)
             )
+        # The number as late as possible: its upsert locks the day's sequence row until commit, and
+        # concurrent intakes wait for that lock.
+        order.number = _next_number(now)
         ORDERS.insert([order])
         EVENTS.insert(events)
         for event in events:
