@@ -36,32 +36,71 @@ def expected_calibration_error(correct: np.ndarray, confidence: np.ndarray, bins
     return float(total)
 
 
+def _scores(true: np.ndarray, pred: np.ndarray, labels: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per label of ``labels``: true positives, predictions and true occurrences."""
+    index = {label: i for i, label in enumerate(labels)}
+    t = np.array([index.get(label, -1) for label in true.tolist()], dtype=np.int64)
+    p = np.array([index.get(label, -1) for label in pred.tolist()], dtype=np.int64)
+    size = len(index)
+    hit = (t == p) & (t >= 0)
+    return {
+        "tp": np.bincount(t[hit], minlength=size),
+        "predicted": np.bincount(p[p >= 0], minlength=size),
+        "true": np.bincount(t[t >= 0], minlength=size),
+    }
+
+
+def _f1(counts: dict[str, np.ndarray]) -> np.ndarray:
+    denominator = counts["true"] + counts["predicted"]
+    return np.divide(2 * counts["tp"], denominator, out=np.zeros(len(denominator)), where=denominator > 0)
+
+
+def macro_f1(y_true: Sequence[str] | np.ndarray, y_pred: Sequence[str] | np.ndarray) -> float:
+    """The mean F1 over the labels that occur in either (scikit-learn's ``f1_score(average="macro")``)."""
+    true, pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    return float(_f1(_scores(true, pred, sorted(set(true.tolist()) | set(pred.tolist())))).mean())
+
+
 def evaluate(
     y_true: Sequence[str],
     y_pred: Sequence[str],
     confidence: Sequence[float] | np.ndarray,
     labels: Sequence[str],
 ) -> dict[str, Any]:
-    """All the figures as plain JSON-ready data."""
-    # Imported here, not at the top: scikit-learn is a training-time weight (see ``training.py``).
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+    """All the figures as plain JSON-ready data.
 
+    Counted here rather than by ``sklearn.metrics`` (whose figures they are, zero where a label is never
+    predicted or never true; a test compares them): importing scikit-learn takes about 100 MB with what
+    it pulls in (pandas, scipy.stats), a fifth of what a training may use."""
     true, pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     conf = np.asarray(confidence, dtype=np.float64)
     label_list = list(labels)
-    precision, recall, f1, support = precision_recall_fscore_support(
-        true, pred, labels=label_list, zero_division=0
+    counts = _scores(true, pred, label_list)
+    precision = np.divide(
+        counts["tp"], counts["predicted"], out=np.zeros(len(label_list)), where=counts["predicted"] > 0
     )
+    recall = np.divide(counts["tp"], counts["true"], out=np.zeros(len(label_list)), where=counts["true"] > 0)
+    f1 = _f1(counts)
+    support = counts["true"]
     correct = (true == pred).astype(np.float64)
     curve = []
     for coverage in COVERAGES:
         p, threshold = precision_at_coverage(correct, conf, coverage)
         curve.append({"coverage": coverage, "precision": round(p, 4), "threshold": round(threshold, 4)})
     present = sorted(set(true.tolist()))
+    index = {label: i for i, label in enumerate(label_list)}
+    known = np.array(
+        [t in index and q in index for t, q in zip(true.tolist(), pred.tolist(), strict=True)], dtype=bool
+    )
+    confusion = np.zeros((len(label_list), len(label_list)), dtype=np.int64)
+    if known.any():
+        rows = np.array([index[t] for t in true[known].tolist()])
+        columns = np.array([index[q] for q in pred[known].tolist()])
+        np.add.at(confusion, (rows, columns), 1)
     return {
         "n": len(true),
-        "accuracy": round(float(accuracy_score(true, pred)), 4),
-        "macro_f1": round(float(f1_score(true, pred, labels=present, average="macro", zero_division=0)), 4),
+        "accuracy": round(float(correct.mean()) if len(true) else 0.0, 4),
+        "macro_f1": round(float(_f1(_scores(true, pred, present)).mean()) if present else 0.0, 4),
         "per_class": {
             label: {
                 "precision": round(float(precision[i]), 4),
@@ -72,7 +111,7 @@ def evaluate(
             for i, label in enumerate(label_list)
         },
         "labels": label_list,
-        "confusion": confusion_matrix(true, pred, labels=label_list).tolist(),
+        "confusion": confusion.tolist(),
         "precision_coverage": curve,
         "ece": round(expected_calibration_error(correct, conf), 4),
     }

@@ -29,9 +29,15 @@ ODD_TEXTS = [
 ]
 
 
-def _docs():
+def _characters(text):
+    """A tokenizer of one word a character, which gives many pairs of words (no spaces: jieba's words
+    never hold one)."""
+    return [c for c in text if not c.isspace()]
+
+
+def _docs(tokenize=str.split):
     texts = [(r["title"], r["content"]) for r in city_rows(6)] + ODD_TEXTS
-    return [prepare(title, content, str.split) for title, content in texts]
+    return [prepare(title, content, tokenize) for title, content in texts]
 
 
 def _sklearn(block, params):
@@ -42,6 +48,10 @@ def _sklearn(block, params):
             analyzer="char", ngram_range=(1, params["char_max_n"]), min_df=min_df, **common
         )
     min_df = params.get("word_min_df", 2 if block == "word" else 1)
+    if block == "word" and params.get("word_max_n", 1) == 2:
+        return TfidfVectorizer(
+            analyzer=lambda words: words + features.word_pairs(words), min_df=min_df, **common
+        )
     return TfidfVectorizer(analyzer=lambda words: words, min_df=min_df, **common)
 
 
@@ -51,9 +61,18 @@ def _block(doc, block):
     ]
 
 
-@pytest.mark.parametrize("params", [PARAMS, DEFAULT_PARAMS], ids=["1-3-grams", "defaults"])
-def test_the_features_are_scikit_learns_tfidf(params):
-    docs = _docs()
+@pytest.mark.parametrize(
+    ("params", "tokenize"),
+    [
+        (PARAMS, str.split),
+        (DEFAULT_PARAMS, str.split),
+        (DEFAULT_PARAMS, _characters),
+        ({**PARAMS, "word_max_n": 1}, _characters),
+    ],
+    ids=["1-3-grams", "defaults", "word pairs", "no word pairs"],
+)
+def test_the_features_are_scikit_learns_tfidf(params, tokenize):
+    docs = _docs(tokenize)
     rows = np.arange(0, len(docs), 3)
     rows = np.union1d(rows, np.arange(len(docs) - len(ODD_TEXTS), len(docs)))  # the odd texts in training
     held_out = np.setdiff1d(np.arange(len(docs)), rows)
@@ -72,25 +91,27 @@ def test_the_features_are_scikit_learns_tfidf(params):
         assert np.allclose(
             held[:, start:end].toarray(), expected_held[:, order].toarray() * weight, atol=1e-6
         )
+    words = featurizer.vocabularies["word"].terms.tolist() if "word" in featurizer.vocabularies else []
+    assert any(" " in t for t in words) == (tokenize is _characters and params.get("word_max_n", 1) == 2)
 
 
-def test_a_fit_on_some_rows_knows_nothing_of_the_others():
-    """Counted once for a cross-validation, each fold's vocabulary and IDF are those of its own rows."""
-    docs = _docs()
-    counts = count(docs, PARAMS)
-    emoji = len(docs) - len(ODD_TEXTS)  # the text with 😀 in its title is held out
-    rows = np.array([i for i in range(0, len(docs), 2) if i != emoji])
-    featurizer, matrix = Featurizer.fit(counts, rows, PARAMS)
-    alone, alone_matrix = Featurizer.fit(count([docs[i] for i in rows], PARAMS), np.arange(len(rows)), PARAMS)
-    for block, vocabulary in featurizer.vocabularies.items():
-        assert vocabulary.terms.tolist() == alone.vocabularies[block].terms.tolist()
-        assert np.allclose(vocabulary.idf, alone.vocabularies[block].idf)
-    assert abs(matrix - alone_matrix).max() < 1e-6
-    held_out = np.setdiff1d(np.arange(len(docs)), rows)
-    on_counts = featurizer.transform_counted(counts, held_out)
-    assert abs(on_counts - featurizer.transform([docs[i] for i in held_out])).max() < 1e-6
-    assert "😀" in counts["title_char"].terms.tolist()  # counted, as every term of every text is,
-    assert "😀" not in featurizer.vocabularies["title_char"].terms.tolist()  # but not a term of this fit
+def test_a_model_stored_before_word_pairs_reads_words_alone():
+    """Models stored before pairs of words were counted have no ``word_max_n``: they read words alone."""
+    docs = _docs(_characters)
+    words_alone = {**DEFAULT_PARAMS, "word_max_n": 1}
+    featurizer, _ = Featurizer.fit(count(docs, words_alone), np.arange(len(docs)), words_alone)
+    older = {k: v for k, v in DEFAULT_PARAMS.items() if k not in ("word_max_n", "nb_smoothing")}
+    loaded = Featurizer.from_arrays(featurizer.to_arrays(), older)
+    assert (
+        loaded.word_max_n == 1
+        and Featurizer.from_arrays(featurizer.to_arrays(), DEFAULT_PARAMS).word_max_n == 2
+    )
+    columns, values = loaded.transform_one(docs[0])
+    named = [loaded.feature_name(int(c)) for c in columns]
+    assert any(block == "word" for block, _ in named)
+    assert all(" " not in term for block, term in named if block == "word")
+    expected_columns, expected_values = featurizer.transform_one(docs[0])
+    assert (columns == expected_columns).all() and np.allclose(values, expected_values)
 
 
 def test_features_are_joined_a_slice_of_rows_at_a_time(monkeypatch):
@@ -180,3 +201,104 @@ def test_predicting_imports_no_scikit_learn():
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("shape", [(60, 400), (300, 40)], ids=["more features than rows", "fewer"])
+def test_the_naive_bayes_ridge_is_scikit_learns_ridge_on_scaled_features(shape):
+    """Each class's weights are those of ``Ridge(solver="sparse_cg")`` with the class weights of
+    ``RidgeClassifier`` on the features times their log-count ratio, the ratio folded in."""
+    from scipy import sparse
+    from sklearn.linear_model import Ridge
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    from hotline.routing.classifier.training import _nb_ridge
+
+    rng = np.random.default_rng(0)
+    matrix = sparse.random(*shape, density=0.1, format="csr", dtype=np.float32, random_state=1)
+    y = rng.choice(3, size=shape[0], p=[0.6, 0.3, 0.1])
+    params = {**DEFAULT_PARAMS, "nb_smoothing": 0.3, "alpha": 1.0}
+    coef, intercept = _nb_ridge(matrix, y, 3, params)
+    weights = compute_sample_weight("balanced", y)
+    for label in range(3):
+        inside = 0.3 + np.asarray(matrix[y == label].sum(axis=0), dtype=np.float64).ravel()
+        outside = 0.3 + np.asarray(matrix[y != label].sum(axis=0), dtype=np.float64).ravel()
+        ratio = np.log(inside / inside.sum()) - np.log(outside / outside.sum())
+        scaled = (matrix @ sparse.diags(ratio)).tocsr().astype(np.float64)
+        ridge = Ridge(alpha=1.0, solver="sparse_cg", tol=1e-10)
+        ridge.fit(scaled, np.where(y == label, 1.0, -1.0), sample_weight=weights)
+        assert np.allclose(coef[label], ridge.coef_ * ratio, atol=2e-3)
+        assert intercept[label] == pytest.approx(ridge.intercept_, abs=2e-3)
+        assert np.abs(ridge.coef_).max() > 0.05  # a real fit, not zeros compared with zeros
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_the_folds_are_scikit_learns(seed):
+    """The benchmark's and the validation's splits stay those of ``StratifiedKFold``, row for row."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from hotline.routing.classifier.training import stratified_folds
+
+    y = np.random.default_rng(seed).choice([3, 0, 5, 1], size=257, p=[0.5, 0.3, 0.15, 0.05])
+    for folds in (2, 5):
+        expected = StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
+        ours = stratified_folds(y, folds, seed)
+        assert len(ours) == folds
+        for (train_rows, test_rows), (train_expected, test_expected) in zip(ours, expected, strict=True):
+            assert train_rows.tolist() == train_expected.tolist()
+            assert test_rows.tolist() == test_expected.tolist()
+
+
+def test_the_sample_weights_are_scikit_learns():
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    from hotline.routing.classifier.training import _sample_weights
+
+    y = np.array([0, 0, 0, 2, 2, 1, 0, 2, 0])  # every class present, as in every training fold
+    assert np.allclose(_sample_weights(y, "balanced"), compute_sample_weight("balanced", y))
+    assert (_sample_weights(y, None) == 1).all()
+
+
+def test_the_figures_are_scikit_learns():
+    """Labels never predicted, never true, or unknown to the model (an evaluation on newer data)."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    from hotline.routing.classifier.metrics import evaluate, macro_f1
+
+    rng = np.random.default_rng(0)
+    labels = ["a", "b", "c", "d"]
+    true = rng.choice(["a", "b", "c", "x"], size=300).tolist()  # "d" never true, "x" unknown
+    pred = [t if rng.random() < 0.6 else rng.choice(["a", "b", "d"]) for t in true]
+    pred = [p if p != "x" else "c" for p in pred]  # "x" never predicted
+    figures = evaluate(true, pred, rng.random(300), labels)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        true, pred, labels=labels, zero_division=0
+    )
+    for i, label in enumerate(labels):
+        row = figures["per_class"][label]
+        assert (row["precision"], row["recall"], row["f1"], row["support"]) == (
+            round(float(precision[i]), 4),
+            round(float(recall[i]), 4),
+            round(float(f1[i]), 4),
+            int(support[i]),
+        )
+    present = sorted(set(true))
+    assert figures["macro_f1"] == round(float(f1_score(true, pred, labels=present, average="macro")), 4)
+    assert figures["accuracy"] == round(float(accuracy_score(true, pred)), 4)
+    assert figures["confusion"] == confusion_matrix(true, pred, labels=labels).tolist()
+    assert 0.3 < figures["macro_f1"] < 0.9
+    assert macro_f1(true, pred) == pytest.approx(f1_score(true, pred, average="macro"))
+
+
+def test_training_imports_no_scikit_learn():
+    """About 100 MB with what it pulls in, of the 500 a training may take."""
+    code = (
+        "import sys\n"
+        "from hotline.routing.classifier.features import prepare\n"
+        "from hotline.routing.classifier.training import train\n"
+        "texts = [('停水', '小区停水了'), ('停电', '楼里停电了'), ('噪音', '工地夜里施工噪音')] * 4\n"
+        "docs = [prepare(t, c, list) for t, c in texts]\n"
+        "model = train(docs, ['water', 'power', 'noise'] * 4, {'folds': 2})\n"
+        "print(model.metrics['macro_f1'] > 0.5, sorted(m for m in ('sklearn', 'pandas') if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "True []"
