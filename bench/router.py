@@ -47,8 +47,7 @@ import django
 django.setup()
 from hotline.routing.classifier.runtime import Predictor
 from hotline.routing.classifier.store import loads
-from hotline.text.segment import tokens
-predictor = Predictor(loads(open(sys.argv[1], "rb").read()), tokenize=tokens)
+predictor = Predictor(loads(open(sys.argv[1], "rb").read()))
 for title, content in json.load(open(sys.argv[2])):
     predictor.predict(title, content)
 # VmHWM is this process's own peak (ru_maxrss would start from the parent's at fork).
@@ -86,18 +85,19 @@ def main() -> None:
     setup_django()
 
     from hotline.core.tables import read_table
+    from hotline.routing.classifier import runtime
     from hotline.routing.classifier.features import prepare
     from hotline.routing.classifier.metrics import expected_calibration_error, macro_f1, precision_at_coverage
     from hotline.routing.classifier.runtime import Predictor
     from hotline.routing.classifier.store import dumps, loads
     from hotline.routing.classifier.training import DEFAULT_PARAMS, stratified_folds, train
     from hotline.routing.services.models import examples_from_rows
-    from hotline.text.segment import tokens
 
     examples = examples_from_rows(read_table(args.input))  # the rows go, as in `router train`
     texts, labels = examples.texts, np.array(examples.labels)
     started, cpu = time.perf_counter(), time.process_time()
-    docs = [prepare(title, content, tokens) for title, content in texts]
+    # The tokenizer of `hotline router train` and of predictions (jieba on text cleaning has normalised).
+    docs = [prepare(title, content, runtime._default_tokenize) for title, content in texts]
     prepare_seconds = time.perf_counter() - started
     prepare_cpu = time.process_time() - cpu
     print(
@@ -122,7 +122,7 @@ def main() -> None:
         model = train([docs[i] for i in train_idx], labels[train_idx].tolist(), {"folds": 3})
         fit_seconds.append(time.perf_counter() - started)
         fit_cpu.append(time.process_time() - cpu)
-        predictor = Predictor(loads(dumps(model)), tokenize=tokens)
+        predictor = Predictor(loads(dumps(model)))
         predicted, confidence = [], []
         for n, i in enumerate(test_idx):
             title, content = texts[i]

@@ -37,9 +37,10 @@ class Prediction:
 
 
 def _default_tokenize(text: str) -> list[str]:
+    """The words of a text ``prepare`` has cleaned, and so normalised."""
     from hotline.text.segment import tokens
 
-    return tokens(text)
+    return tokens(text, normalized=True)
 
 
 class Predictor:

@@ -167,3 +167,21 @@ def test_export_a_month_as_training_data(make_order, now, tmp_path):
     assert output.startswith("1 orders")
     text = path.read_text(encoding="utf-8-sig")
     assert "01001" in text and "13812345678" not in text and "<手机号>" in text
+
+
+def test_a_prediction_normalises_its_text_once(city_model, monkeypatch):
+    """``prepare`` cleans (and so normalises) the text; the tokenizer does not normalise it again."""
+    from hotline.routing.classifier.features import clean
+    from hotline.text import segment
+
+    predictor = runtime.active_predictor()
+    title, content = "幸福里小區停水", "從早上開始停水，ＡＢＣ棟沒有水"  # traditional and full-width
+    calls = []
+    normalize = segment.normalize
+    monkeypatch.setattr(segment, "normalize", lambda text: calls.append(text) or normalize(text))
+    assert predictor.predict(title, content).label == "01001"
+    assert calls == []
+    doc = predictor.prepare(title, content)
+    assert doc.words == segment.tokens(clean(title)) + segment.tokens(clean(content))
+    assert calls  # called by the plain ``tokens``, which still normalises
+    assert "小区" in doc.words and "ABC" in doc.chars
