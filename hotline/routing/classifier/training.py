@@ -36,7 +36,7 @@ from hotline.core.errors import ValidationFailed
 from .features import BlockCounts, Featurizer, Prepared, count
 from .metrics import evaluate
 
-ALGORITHM = "tfidf word 1-2+title/2+char 1-2+title char 1-2/2 / NB log-count ratio ridge, balanced / softmax temperature"
+ALGORITHM = "tfidf word 1-2+title/2+char 1-2+title char/2 / NB log-count ratio ridge, balanced / softmax T"
 DEFAULT_PARAMS: dict[str, Any] = {
     "word_weight": 1.0,
     "title_weight": 0.5,

@@ -185,3 +185,10 @@ def test_a_prediction_normalises_its_text_once(city_model, monkeypatch):
     assert doc.words == segment.tokens(clean(title)) + segment.tokens(clean(content))
     assert calls  # called by the plain ``tokens``, which still normalises
     assert "小区" in doc.words and "ABC" in doc.chars
+
+
+def test_the_algorithm_s_name_fits_its_column():
+    """SQLite stores a longer string; PostgreSQL refuses it, and the model would not be saved."""
+    from hotline.routing.classifier.training import ALGORITHM
+
+    assert len(ALGORITHM) <= ModelVersion._meta.get_field("algorithm").max_length
