@@ -10,7 +10,7 @@ an agent and its API token. Then, against `hotline serve`'s gunicorn command lin
   1. sustained: --clients concurrent keep-alive clients create orders as fast as they can for --seconds;
   2. fixed load: requests are sent at --rate per second (open loop, on a schedule) for --seconds; the
      latency of each is measured from its scheduled time, so queueing counts;
-  3. raw limit: the same rows (sequence upsert, the order, its two events) inserted by plain SQL, one
+  3. raw limit: the same rows (the number, the order, its two events) inserted by plain SQL, one
      transaction per order, from as many connections as the server has workers, for --seconds.
 Every request carries an Idempotency-Key; 5 % of them are sent again after their answer (a client
 that lost the answer) and a request that times out is retried with the same key. At the end the run
@@ -222,7 +222,7 @@ print(token_create(user=agent, name="bench", now=now())[1])
 
 
 def raw_worker(args: tuple[str, str, float, int]) -> int:
-    """Plain SQL: the rows one intake writes (sequence upsert, order, two events), one transaction each."""
+    """Plain SQL: the rows one intake writes (the number, the order, two events), one transaction each."""
     engine, url, seconds, worker = args
     raw = Raw(engine, url)
     channel_id = raw.one("SELECT id FROM taxonomy_channel WHERE code = 'phone'")

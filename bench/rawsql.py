@@ -66,14 +66,23 @@ class Raw:
         )
 
     def intake(self, *, channel_id: int, tag: str) -> int:
-        """The sequence upsert, the order and its two events (intake, accept); returns the order's id."""
+        """The number (``workorders/numbers.py``: on SQLite the day's counter upsert, on PostgreSQL the
+        sequence and the day's base, read together), the order and its two events (intake, accept);
+        returns the order's id."""
         p = self.p
         self.begin()
-        last = self.one(
-            f"INSERT INTO workorders_ordersequence (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
-            "SET last = workorders_ordersequence.last + 1 RETURNING last",
-            ["2099-01-01"],
-        )
+        if self.engine == "postgres":
+            last = self.one(
+                "SELECT nextval('workorders_order_number'), "
+                "(SELECT base FROM workorders_ordersequence WHERE day = %s)",
+                ["2099-01-01"],
+            )
+        else:
+            last = self.one(
+                f"INSERT INTO workorders_ordersequence (day, last) VALUES ({p}, 1) ON CONFLICT (day) DO UPDATE "
+                "SET last = workorders_ordersequence.last + 1 RETURNING last",
+                ["2099-01-01"],
+            )
         values = [
             f"2099{tag}{last:08d}",
             "awaiting_dispatch",

@@ -13,10 +13,12 @@ from .lifecycle import Action, Status
 
 
 class OrderSequence(models.Model):
-    """The last number issued per day; incremented atomically so numbers stay unique under concurrency."""
+    """A day of order numbers (``numbers.py``): on SQLite the last number issued, incremented by each
+    intake; on PostgreSQL the value of the number sequence before the day's first order."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+    base = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"

@@ -7,16 +7,16 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from hotline.core.clock import localtime
 from hotline.core.errors import Conflict, Forbidden, ValidationFailed
 from hotline.directory.models import Division, User
 from hotline.taxonomy.models import Category, Channel, RejectionReason, RequestType, Urgency
 from hotline.taxonomy.selectors import channel_by_code
 
 from ..lifecycle import Action, Status, target_status
-from ..models import OrderSequence, WorkOrder
+from ..models import WorkOrder
+from ..numbers import next_number
 from .transitions import (
     EVENTS,
     ORDERS,
@@ -40,21 +40,6 @@ class Caller:
     company: str = ""
     confidential: bool = False
     anonymous: bool = False
-
-
-def _next_number(now: dt.datetime) -> str:
-    """YYYYMMDD + a six-digit daily sequence. One upsert statement: the row lock it takes (PostgreSQL) or
-    the write lock of the transaction (SQLite) makes concurrent intakes get distinct numbers."""
-    day = localtime(now).date()
-    table = connection.ops.quote_name(OrderSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - the table name is ours
-            "ON CONFLICT (day) DO UPDATE SET last = " + table + ".last + 1 RETURNING last",
-            [day],
-        )
-        (last,) = cursor.fetchone()
-    return f"{day:%Y%m%d}{last:06d}"
 
 
 def workorder_intake(
@@ -140,7 +125,7 @@ def workorder_intake(
             )
         # The number as late as possible: its upsert locks the day's sequence row until commit, and
         # concurrent intakes wait for that lock.
-        order.number = _next_number(now)
+        order.number = next_number(now)
         ORDERS.insert([order])
         EVENTS.insert(events)
         for event in events:
