@@ -27,16 +27,19 @@ def signed_headers(secret: str, body: bytes, *, at: float | None = None) -> dict
     return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: signature(secret, timestamp, body)}
 
 
-def verify(
-    secret: str, *, timestamp: str, signature_value: str, body: bytes, at: float | None = None
-) -> bool:
-    if not secret or not timestamp or not signature_value:
-        return False
+def fresh(timestamp: str, *, tolerance: float = TOLERANCE, at: float | None = None) -> bool:
+    """Whether ``timestamp`` (Unix seconds) lies within ``tolerance`` seconds of the clock."""
     try:
         sent = int(timestamp)
     except ValueError:
         return False
     current = at if at is not None else time.time()
-    if abs(current - sent) > TOLERANCE:
+    return abs(current - sent) <= tolerance
+
+
+def verify(
+    secret: str, *, timestamp: str, signature_value: str, body: bytes, at: float | None = None
+) -> bool:
+    if not secret or not timestamp or not signature_value or not fresh(timestamp, at=at):
         return False
     return hmac.compare_digest(signature(secret, timestamp, body), signature_value.strip())

@@ -32,7 +32,8 @@ def cached(key: str, load: Callable[[], T]) -> T:
     return value
 
 
-def invalidate() -> None:
-    """Forget every cached value of this process."""
+def invalidate(prefix: str = "") -> None:
+    """Forget this process's cached values whose key starts with ``prefix`` (all of them by default)."""
     with _lock:
-        _entries.clear()
+        for key in [key for key in _entries if key.startswith(prefix)]:
+            del _entries[key]

@@ -40,6 +40,9 @@ def _matches(exemption: CallbackExemption, order: WorkOrder) -> bool:
     return False
 
 
+EXEMPTIONS_KEY = "feedback:exemptions"
+
+
 def _active_exemptions() -> list[CallbackExemption]:
     """The active exemptions, oldest first. Every accepted reply asks, and admins change them rarely: kept
     for a minute per process (``core.refcache``), dropped at once by the services that edit them."""
@@ -54,7 +57,7 @@ def _active_exemptions() -> list[CallbackExemption]:
             ]
         return [row for row in rows if row.active]
 
-    return refcache.cached("feedback:exemptions", load)
+    return refcache.cached(EXEMPTIONS_KEY, load)
 
 
 def callback_exemption(order: WorkOrder) -> str:

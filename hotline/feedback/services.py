@@ -32,7 +32,7 @@ from hotline.workorders.models import Assignment, Event, Satisfaction, WorkOrder
 from . import conf
 from .answers import parse_answer
 from .models import CallbackExemption, ExemptionChange, Survey
-from .selectors import callback_exemption
+from .selectors import EXEMPTIONS_KEY, callback_exemption
 
 log = logging.getLogger(__name__)
 _MOBILE = re.compile(r"^1\d{10}$")
@@ -440,6 +440,12 @@ def _clean_exemption(match: str, value: str, name: str) -> tuple[str, str, str]:
     return match, value, name
 
 
+def _forget_exemptions() -> None:
+    """Drop this process's copy of the exemptions (``selectors.EXEMPTIONS_KEY``), not the rest of
+    ``refcache``: the active category model among it is costly to load again."""
+    refcache.invalidate(EXEMPTIONS_KEY)
+
+
 def exemption_create(
     *, actor: User, code: str, name: str, match: str, value: str = "", now: dt.datetime
 ) -> CallbackExemption:
@@ -464,7 +470,7 @@ def exemption_create(
             changed_by=actor,
             after={name: getattr(exemption, name) for name in _EXEMPTION_FIELDS},
         )
-        transaction.on_commit(refcache.invalidate)
+        transaction.on_commit(_forget_exemptions)
     return exemption
 
 
@@ -498,5 +504,5 @@ def exemption_update(
             ExemptionChange.objects.create(
                 exemption=locked, changed_at=now, changed_by=actor, before=before, after=after
             )
-            transaction.on_commit(refcache.invalidate)
+            transaction.on_commit(_forget_exemptions)
     return locked

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import logging
 import re
-import time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -134,7 +133,7 @@ def wechat(request: HttpRequest) -> HttpResponse:
         check_signature(conf.wechat_token(), request.GET.get("signature", ""), timestamp, nonce)
     except InvalidSignatureException:
         return _text("invalid signature", 403)
-    if not _fresh(timestamp):
+    if not signing.fresh(timestamp, tolerance=conf.wechat_max_skew_seconds()):
         return _text("stale timestamp", 403)
     if request.method == "GET":
         return HttpResponse(request.GET.get("echostr", ""), content_type="text/plain")
@@ -177,15 +176,6 @@ def wechat(request: HttpRequest) -> HttpResponse:
     if crypto is not None:
         body = crypto.encrypt_message(body, nonce, timestamp)
     return HttpResponse(body, content_type="application/xml")
-
-
-def _fresh(timestamp: str) -> bool:
-    """Whether WeChat's ``timestamp`` (Unix seconds) is within the allowed skew of the server's clock."""
-    try:
-        sent = int(timestamp)
-    except ValueError:
-        return False
-    return abs(time.time() - sent) <= conf.wechat_max_skew_seconds()
 
 
 def _text(message: str, status: int) -> HttpResponse:
