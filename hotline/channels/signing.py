@@ -3,7 +3,10 @@ their callbacks this way, and the platform signs its partner webhooks and gatewa
 
 Headers: ``X-Hotline-Timestamp`` (Unix seconds) and ``X-Hotline-Signature`` (``v1=<hex digest>``). A
 signature older or newer than ``TOLERANCE`` seconds is refused, so a captured request cannot be replayed
-later.
+later. The HMAC covers the body and the timestamp, so all that can be replayed within ``TOLERANCE`` is the
+very request, and the receivers treat that as the sender's retry: the SMS ``id`` and the call events are
+acted on once. WeChat's signature does not cover the body, so its callback also spends each ``nonce``
+once (``first_use``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+
+from django.core.cache import cache
 
 TIMESTAMP_HEADER = "X-Hotline-Timestamp"
 SIGNATURE_HEADER = "X-Hotline-Signature"
@@ -43,3 +48,19 @@ def verify(
     if not secret or not timestamp or not signature_value or not fresh(timestamp, at=at):
         return False
     return hmac.compare_digest(signature(secret, timestamp, body), signature_value.strip())
+
+
+def first_use(scope: str, nonce: str, *, window: float, payload: bytes) -> bool:
+    """Whether ``nonce`` is new in ``scope``, or comes again with the same ``payload`` (a sender retrying
+    a request it got no answer to). A nonce that comes back with another payload is a replay and False.
+
+    ``window`` is the freshness tolerance: a timestamp is good from ``window`` seconds before it to
+    ``window`` after, so the nonce is remembered for twice that. ``cache.add`` is atomic on Redis, the
+    database and locmem; the file cache checks and then writes, so two requests racing within
+    milliseconds could both pass there.
+    """
+    key = "hotline:nonce:" + hashlib.sha256(f"{scope}\0{nonce}".encode()).hexdigest()
+    digest = hashlib.sha256(payload).hexdigest()
+    if cache.add(key, digest, timeout=2 * window):
+        return True
+    return cache.get(key) == digest

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 
 from hotline.channels.backends.sms import MemorySms
 
@@ -15,6 +16,7 @@ def _channel_settings(settings) -> Iterator[None]:
     settings.HOTLINE_CHANNELS_NOTICE_MAX_AGE_MINUTES = None
     settings.HOTLINE_CHANNELS_RETRY_BASE_SECONDS = 30
     MemorySms.outbox.clear()
+    cache.clear()  # the nonces WeChat's callback has seen, and the rate limits
     yield
     MemorySms.outbox.clear()
 

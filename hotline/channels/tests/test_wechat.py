@@ -1,4 +1,5 @@
 import hashlib
+import secrets
 import time
 from urllib.parse import urlencode
 
@@ -6,15 +7,16 @@ import pytest
 import xmltodict
 from django.test import Client
 
-from hotline.channels.models import FirstResponse
+from hotline.channels.models import FirstResponse, InboundMessage
 from hotline.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
 TOKEN = "dev-wechat-token"
 
 
-def signed_query(token=TOKEN, age=0, **extra):
-    timestamp, nonce = str(int(time.time()) - age), "n0nce"
+def signed_query(token=TOKEN, age=0, nonce=None, **extra):
+    """A query string as WeChat signs it, with a new nonce each time as WeChat makes them."""
+    timestamp, nonce = str(int(time.time()) - age), nonce or secrets.token_hex(5)
     signature = hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
     return {"signature": signature, "timestamp": timestamp, "nonce": nonce, **extra}
 
@@ -58,6 +60,39 @@ def test_a_replayed_signature_is_refused_once_it_is_older_than_the_allowed_skew(
     settings.HOTLINE_CHANNELS_WECHAT_MAX_SKEW_SECONDS = 600
     assert post(text_xml("x", msg_id="1003"), age=400).status_code == 200
     assert WorkOrder.objects.count() == 2
+
+
+def test_a_captured_query_string_is_good_for_its_own_message_only(city, caplog):
+    """Within the allowed skew a captured signature could still carry a forged message, sent as anyone:
+    a nonce spent on one body is refused with any other, and nothing is stored."""
+    query = signed_query()
+    url = "/channels/wechat/?" + urlencode(query)
+    first = Client().post(url, text_xml("路灯不亮", msg_id="501").encode(), content_type="text/xml")
+    assert first.status_code == 200 and WorkOrder.objects.count() == 1
+    forged = text_xml("伪造的诉求", msg_id="502", openid="o_victim")
+    replay = Client().post(url, forged.encode(), content_type="text/xml")
+    assert replay.status_code == 403 and replay.content == b"replayed nonce"
+    assert replay["Content-Type"] == "text/plain"
+    assert WorkOrder.objects.count() == 1 and InboundMessage.objects.count() == 1
+    assert "replayed WeChat message refused" in caplog.text
+    assert post(forged).status_code == 200 and WorkOrder.objects.count() == 2  # a fresh nonce passes
+
+
+def test_the_same_nonce_at_another_timestamp_is_another_request(city):
+    assert post(text_xml("井盖缺失", msg_id="511"), nonce="12345").status_code == 200
+    later = post(text_xml("树倒了", msg_id="512"), nonce="12345", age=-1)
+    assert later.status_code == 200 and WorkOrder.objects.count() == 2
+
+
+def test_wechat_retrying_the_very_request_gets_the_same_answer(city):
+    """WeChat retries a message it got no answer to; whether it signs the retry anew or not, the retry
+    is answered as the first time and changes nothing."""
+    url = "/channels/wechat/?" + urlencode(signed_query())
+    xml = text_xml("噪音扰民", msg_id="521").encode()
+    first = Client().post(url, xml, content_type="text/xml")
+    again = Client().post(url, xml, content_type="text/xml")
+    assert again.status_code == 200 and reply_text(first) == reply_text(again)
+    assert WorkOrder.objects.count() == 1 and InboundMessage.objects.count() == 1
 
 
 def test_a_text_message_becomes_an_order_and_the_number_is_sent_back(city):

@@ -3,6 +3,7 @@ EncodingAESKey, as WeChat encrypts and signs them, and replies encrypted back.""
 
 import base64
 import hashlib
+import secrets
 import time
 from urllib.parse import urlencode
 
@@ -48,17 +49,18 @@ def encrypted(xml, *, app_id=APP_ID, plaintext_copy=False):
 
 
 def query_for(encrypt=None, *, token=TOKEN, msg_token=TOKEN, **extra):
-    """The query string WeChat signs: ``signature`` always, ``msg_signature`` over an encrypted body."""
-    timestamp = str(int(time.time()))
-    query = {"signature": sha1(token, timestamp, NONCE), "timestamp": timestamp, "nonce": NONCE, **extra}
+    """The query string WeChat signs: ``signature`` always, ``msg_signature`` over an encrypted body; a
+    new nonce each time, as WeChat makes them."""
+    timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**10))
+    query = {"signature": sha1(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, **extra}
     if encrypt is not None:
-        query.update(encrypt_type="aes", msg_signature=sha1(msg_token, timestamp, NONCE, encrypt))
+        query.update(encrypt_type="aes", msg_signature=sha1(msg_token, timestamp, nonce, encrypt))
     return query
 
 
 def send(body, query):
     response = Client().post("/channels/wechat/?" + urlencode(query), body.encode(), content_type="text/xml")
-    response.sent_timestamp = query["timestamp"]
+    response.sent_timestamp, response.sent_nonce = query["timestamp"], query["nonce"]
     return response
 
 
@@ -75,10 +77,11 @@ def decrypted_reply(response):
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
     outer = xmltodict.parse(response.content)["xml"]
     assert set(outer) == {"Encrypt", "MsgSignature", "TimeStamp", "Nonce"}
-    assert outer["Nonce"] == NONCE and outer["TimeStamp"] == response.sent_timestamp
-    assert outer["MsgSignature"] == sha1(TOKEN, outer["TimeStamp"], NONCE, outer["Encrypt"])
+    nonce = response.sent_nonce
+    assert outer["Nonce"] == nonce and outer["TimeStamp"] == response.sent_timestamp
+    assert outer["MsgSignature"] == sha1(TOKEN, outer["TimeStamp"], nonce, outer["Encrypt"])
     plain = WeChatCrypto(TOKEN, KEY, APP_ID).decrypt_message(
-        response.content, outer["MsgSignature"], outer["TimeStamp"], NONCE
+        response.content, outer["MsgSignature"], outer["TimeStamp"], nonce
     )
     return xmltodict.parse(plain)["xml"]
 
@@ -106,6 +109,21 @@ def test_a_retry_with_the_same_msg_id_gets_the_same_answer_and_changes_nothing(c
     assert first["Content"] == again["Content"]
     assert WorkOrder.objects.count() == 1 and InboundMessage.objects.count() == 1
     assert FirstResponse.objects.count() == 1
+
+
+def test_a_retry_of_the_very_request_gets_the_same_answer_and_another_body_is_refused(city):
+    """WeChat may retry with the query string it signed the first time: that is answered again. The
+    same query string with another body is a replay; in compatible mode its plaintext copy may differ
+    while ``msg_signature`` still holds, and it is refused all the same."""
+    xml = text_xml("小区楼下烧烤噪音扰民", msg_id="78")
+    body, encrypt = encrypted(xml, plaintext_copy=True)
+    query = query_for(encrypt)
+    first, again = decrypted_reply(send(body, query)), decrypted_reply(send(body, query))
+    assert first["Content"] == again["Content"] and WorkOrder.objects.count() == 1
+    altered = body.replace("小区楼下烧烤噪音扰民", "伪造的诉求")
+    replay = send(altered, query)
+    assert replay.status_code == 403 and replay.content == b"replayed nonce"
+    assert WorkOrder.objects.count() == 1 and InboundMessage.objects.count() == 1
 
 
 def test_a_status_query_is_answered_encrypted(city):

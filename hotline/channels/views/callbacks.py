@@ -1,6 +1,7 @@
 """Callbacks from outside systems: the SMS gateway, the call-center platform, WeChat. No session: each
 proves who it is (an HMAC signature; WeChat's signature, and in safe mode its ``msg_signature`` over the
-encrypted message) and is rate limited per address."""
+encrypted message) and is rate limited per address. A signature is good for a few minutes; WeChat's, which
+does not cover a plaintext body, is also good for one body only."""
 
 from __future__ import annotations
 
@@ -169,6 +170,14 @@ def wechat(request: HttpRequest) -> HttpResponse:
     except Exception:  # wechatpy raises plain XML errors for malformed bodies
         logger.warning("unreadable WeChat message")
         return _text("bad message", 400)
+    # The signature does not cover a plaintext body, so a captured query string could carry any message
+    # until it goes stale: each nonce is good for one body. WeChat's retry repeats the body and gets the
+    # same answer (``wechat_message`` acts on a MsgId once), whether or not it reuses the nonce.
+    if not signing.first_use(
+        "wechat", f"{timestamp}.{nonce}", window=conf.wechat_max_skew_seconds(), payload=request.body
+    ):
+        logger.warning("replayed WeChat message refused: nonce %s came with another body", nonce)
+        return _text("replayed nonce", 403)
     reply = wechat_message(message, now=now())
     if not reply:
         return HttpResponse("success", content_type="text/plain")
