@@ -96,8 +96,9 @@ def main() -> None:
     examples = examples_from_rows(read_table(args.input))  # the rows go, as in `router train`
     texts, labels = examples.texts, np.array(examples.labels)
     started, cpu = time.perf_counter(), time.process_time()
-    # The tokenizer of `hotline router train` and of predictions (jieba on text cleaning has normalised).
-    docs = [prepare(title, content, runtime._default_tokenize) for title, content in texts]
+    # The segmentation of `hotline router train` and of the model's predictions.
+    tokenize = runtime.tokenizer_for(DEFAULT_PARAMS)
+    docs = [prepare(title, content, tokenize) for title, content in texts]
     prepare_seconds = time.perf_counter() - started
     prepare_cpu = time.process_time() - cpu
     print(

@@ -22,6 +22,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection as default_connection
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
@@ -102,9 +103,17 @@ class Table(Generic[M]):
             obj._state.adding, obj._state.db = False, connection.alias
 
     def update(
-        self, obj: M, names: Sequence[str], connection: BaseDatabaseWrapper = default_connection
+        self,
+        obj: M,
+        names: Sequence[str],
+        connection: BaseDatabaseWrapper = default_connection,
+        *,
+        unlogged: bool = False,
     ) -> None:
-        """UPDATE the fields ``names`` of the saved ``obj``, as ``obj.save(update_fields=names)`` would."""
+        """UPDATE the fields ``names`` of the saved ``obj``, as ``obj.save(update_fields=names)`` would.
+        ``unlogged``: not recorded in ``connection.queries`` even with DEBUG on, for a value of many
+        megabytes (a category model's weights), which the record would copy as quoted text several times
+        its size."""
         meta, quote = self.model._meta, connection.ops.quote_name
         unknown = [name for name in names if name not in self._by_name]
         if unknown:
@@ -113,7 +122,7 @@ class Table(Generic[M]):
         assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
         params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
         sql = f"UPDATE {self.name(connection)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-        with connection.cursor() as cursor:
+        with _unlogged_cursor(connection) if unlogged else connection.cursor() as cursor:
             cursor.execute(sql, [*params, obj.pk])
             if cursor.rowcount != 1:
                 raise ObjectDoesNotExist(f"{self.model.__name__} {obj.pk} is gone")
@@ -131,6 +140,14 @@ class Table(Generic[M]):
                     known.append((i, expression, converters))
             self._converters[connection.alias] = known
         return known
+
+
+def _unlogged_cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """What ``connection.cursor()`` gives, without the debug wrapper DEBUG puts around it."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        return connection.make_cursor(connection.create_cursor())
 
 
 def split(row: Sequence[Any], *tables: Table[Any]) -> list[Any]:

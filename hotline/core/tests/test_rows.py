@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from hotline.conftest import City, MakeOrder
 from hotline.core.rows import Table
@@ -116,6 +118,22 @@ def test_update_writes_only_the_named_fields(make_order: MakeOrder, now: dt.date
     assert model_to_dict(stored, exclude=["title", "solved", "closed_at", "related"]) == model_to_dict(
         order, exclude=["title", "solved", "closed_at", "related"]
     )
+
+
+def test_an_unlogged_update_is_written_but_kept_out_of_debug_s_query_log(
+    make_order: MakeOrder, settings: Any
+) -> None:
+    order = make_order()
+    settings.DEBUG = True
+    with CaptureQueriesContext(connection) as logged:
+        order.title = "logged"
+        ORDERS.update(order, ["title"])
+        order.content = "一" * 10_000
+        ORDERS.update(order, ["content"], unlogged=True)
+    assert len(logged.captured_queries) == 1 and "logged" in logged.captured_queries[0]["sql"]
+    assert WorkOrder.objects.values_list("title", "content").get(pk=order.pk) == ("logged", "一" * 10_000)
+    with pytest.raises(ObjectDoesNotExist):
+        ORDERS.update(WorkOrder(pk=order.pk + 1000), ["title"], unlogged=True)
 
 
 def test_update_of_a_missing_row_or_a_non_column_is_refused(make_order: MakeOrder) -> None:

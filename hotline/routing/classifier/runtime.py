@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,11 +37,17 @@ class Prediction:
     version_name: str = ""
 
 
-def _default_tokenize(text: str) -> list[str]:
-    """The words of a text ``prepare`` has cleaned, and so normalised."""
+def tokenizer_for(params: dict[str, Any]) -> Callable[[str], list[str]]:
+    """The segmentation of a model's ``params``, for texts ``prepare`` has cleaned (and so normalised):
+    jieba, with its hidden Markov model only for models stored before ``segment_hmm`` was recorded."""
     from hotline.text.segment import tokens
 
-    return tokens(text, normalized=True)
+    hmm = bool(params.get("segment_hmm", True))
+
+    def tokenize(text: str) -> list[str]:
+        return tokens(text, normalized=True, hmm=hmm)
+
+    return tokenize
 
 
 class Predictor:
@@ -53,7 +60,7 @@ class Predictor:
         version_name: str = "",
     ):
         self.model = model
-        self.tokenize = tokenize or _default_tokenize
+        self.tokenize = tokenize or tokenizer_for(model.params)
         self.version_id = version_id
         self.version_name = version_name
 
@@ -67,7 +74,7 @@ class Predictor:
     def predict(self, title: str, content: str, *, top: int = 3, reasons: int = 5) -> Prediction:
         weights = self.model.weights
         indices, values = weights.featurizer.transform_one(self.prepare(title, content))
-        scores = weights.coef[:, indices] @ values + weights.intercept
+        scores = weights.score_one(indices, values)
         probabilities = softmax(scores[np.newaxis, :].astype(np.float64), self.model.temperature)[0]
         ranked = np.argsort(-probabilities)[:top]
         best = int(ranked[0])

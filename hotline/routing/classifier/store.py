@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .features import Featurizer
+from .neighbours import Neighbours
 from .training import TrainedModel, Weights
 
 FORMAT = "hotline-category-model/1"
@@ -38,6 +39,7 @@ def dumps(model: TrainedModel) -> bytes:
         "coef": model.weights.coef.astype(np.float32),
         "intercept": model.weights.intercept.astype(np.float32),
         **model.weights.featurizer.to_arrays(),
+        **(model.weights.neighbours.to_arrays() if model.weights.neighbours is not None else {}),
     }
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
@@ -60,9 +62,10 @@ def loads(data: bytes, *, expected_sha256: str | None = None) -> LoadedModel:
     featurizer = Featurizer.from_arrays(arrays, meta["params"])
     if coef.shape != (len(meta["labels"]), featurizer.size):
         raise ValueError("model weights do not fit its vocabulary")
+    neighbours = Neighbours.from_arrays(arrays, featurizer.size, len(meta["labels"]), meta["params"])
     return LoadedModel(
         labels=list(meta["labels"]),
         params=dict(meta["params"]),
-        weights=Weights(featurizer, np.ascontiguousarray(coef), intercept),
+        weights=Weights(featurizer, np.ascontiguousarray(coef), intercept, neighbours),
         temperature=float(meta["temperature"]),
     )

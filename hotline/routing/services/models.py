@@ -15,13 +15,14 @@ from django.db import transaction
 
 from hotline.core.clock import localtime
 from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.rows import Table
 from hotline.directory.models import User
 
 from ..classifier import runtime
 from ..classifier.features import prepare
 from ..classifier.metrics import evaluate
 from ..classifier.store import dumps, sha256
-from ..classifier.training import ALGORITHM, train
+from ..classifier.training import ALGORITHM, DEFAULT_PARAMS, train
 from ..models import ModelAudit, ModelVersion
 
 DEFAULT_TEXT_COLUMNS = ("title", "content")
@@ -93,7 +94,8 @@ def model_train(
     its validation metrics and a summary of its training data (never the texts themselves)."""
     if len(examples.texts) < 10:
         raise ValidationFailed("Training needs at least 10 labelled texts.", code="too_few_examples")
-    docs = [prepare(title, content, runtime._default_tokenize) for title, content in examples.texts]
+    tokenize = runtime.tokenizer_for({**DEFAULT_PARAMS, **(params or {})})
+    docs = [prepare(title, content, tokenize) for title, content in examples.texts]
     trained = train(docs, examples.labels, params)
     data = dumps(trained)
     summary = {
@@ -112,12 +114,14 @@ def model_train(
             labels=trained.labels,
             metrics=trained.metrics,
             training_summary=summary,
-            weights=data,
+            weights=b"",  # written below, out of DEBUG's query log
             weights_sha256=sha256(data),
             size=len(data),
             created_at=now,
             created_by=actor,
         )
+        version.weights = data
+        Table(ModelVersion).update(version, ["weights"], unlogged=True)
         ModelAudit.objects.create(
             version=version,
             action=ModelAudit.Action.TRAINED,

@@ -193,7 +193,7 @@ def test_a_two_label_model_scores_both_labels():
 def test_predicting_imports_no_scikit_learn():
     """Every process of the platform imports the model's modules; only training needs scikit-learn
     (about 90 MB with what it pulls in)."""
-    modules = ("features", "metrics", "runtime", "store", "training")
+    modules = ("features", "metrics", "neighbours", "runtime", "store", "training")
     code = (
         "import sys\n"
         + "".join(f"import hotline.routing.classifier.{m}\n" for m in modules)
