@@ -13,7 +13,9 @@ The index is the training features transposed (term → documents), without the 
 ``knn_max_df`` of the documents: their low IDF makes them weigh little in a similarity, yet they held
 three quarters of the postings a query walks. It keeps at most ``knn_max_documents`` documents (a
 sample, the same for the same data), so that a deployment training on years of orders keeps a model of
-bounded size; the linear part still learns from all of them.
+bounded size; the linear part still learns from all of them. A stored model therefore says, for each of
+those requests, which terms its text held (not their order): personal data is masked and digits folded
+before anything is counted, as for the rest of the model.
 """
 
 from __future__ import annotations

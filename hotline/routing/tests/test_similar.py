@@ -106,3 +106,15 @@ def test_same_matter_needs_the_same_place(city, intake, run_commits, now):
         again = intake("小区还在停水", "小区停水好几天了，物业说管网维修。", phone="13700008888")
     found = same_matter_orders(again, since=now - dt.timedelta(days=7))
     assert here in found and there not in found
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="a PostgreSQL table setting"
+)
+def test_postgresql_vacuums_the_postings_often_enough_for_index_only_lookups():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'routing_matterterm'")
+        (options,) = cursor.fetchone()
+    assert "autovacuum_vacuum_insert_scale_factor=0.01" in options
