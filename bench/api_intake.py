@@ -2,7 +2,7 @@
 production server setup (gunicorn, several workers, ``config.settings.production``) over loopback.
 
     .venv/bin/python bench/api_intake.py [--backend sqlite|postgres|both] [--seconds 20] [--rate 150]
-                                         [--clients 16] [--workers 4] [--port 8040]
+                                         [--clients 16] [--workers N] [--port 8040]
 
 For each backend: a fresh database (a temporary SQLite file; the database `h4_bench` on the PostgreSQL at
 $BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/h4_bench), migrated, with a center,
@@ -38,11 +38,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from production import production_env
 from rawsql import Raw
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 RETRY_SHARE = 0.05
+sys.path.insert(0, str(ROOT))
+from hotline.core.management.commands.serve import default_workers  # noqa: E402 (after the path)
 
 
 def body_for(key: str) -> bytes:
@@ -237,15 +240,7 @@ def raw_worker(args: tuple[str, str, float, int]) -> int:
 
 def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-api-{name}-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "HOTLINE_SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "HOTLINE_HTTPS": "0",
-        "HOTLINE_VAR_DIR": str(workdir),
-        "HOTLINE_LOG_LEVEL": "WARNING",
-        "HOTLINE_DB_CONN_MAX_AGE": "600",
-    }
+    env = {**os.environ, **production_env(workdir), "HOTLINE_DB_CONN_MAX_AGE": "600"}
     if name == "postgres":
         import psycopg
 
@@ -398,7 +393,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=150)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=default_workers(), help="default: hotline serve's")
     parser.add_argument("--port", type=int, default=8040)
     parser.add_argument(
         "--queue",

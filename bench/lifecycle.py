@@ -4,7 +4,7 @@
 
 For each backend it builds a fresh database (a temporary SQLite file; a database `bench_lifecycle` on the
 PostgreSQL at $BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test), migrates it, creates a
-small city, then in --procs worker processes:
+small city, then in --procs worker processes on the production settings (``production.py``: DEBUG off):
   1. intake: N orders through workorder_intake (accepted by an agent);
   2. lifecycle: each order through dispatch → sign → note → reply → accept_reply → callback (closed).
 It prints operations per second and p50/p99 latency per transition, intakes per second and complete
@@ -30,12 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from production import production_env  # noqa: E402
+
 STEPS = ["intake", "dispatch", "sign", "note", "reply", "accept_reply", "callback"]
 
 
 def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("HOTLINE_LOG_LEVEL", "WARNING")
+    """Django on the production settings ``run_backend`` put in the environment."""
     import django
 
     django.setup()
@@ -162,8 +163,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run_backend(backend: str, orders: int, procs: int) -> dict[str, object]:
+    directory = tempfile.mkdtemp(prefix=f"bench-lifecycle-{backend}-")
+    os.environ.update(production_env(Path(directory)))  # for the worker processes, which inherit it
     if backend == "sqlite":
-        directory = tempfile.mkdtemp(prefix="bench-lifecycle-")
         db_url = f"sqlite:///{directory}/bench.sqlite3"
     else:
         base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")

@@ -112,6 +112,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept (CONN_MAX_AGE) as on PostgreSQL: opening one and running these pragmas cost
     # about 6.5 ms of CPU, which a request paid again each time when they were closed after it.
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, so that psycopg prepares a statement the fifth time a connection
+    # runs it and PostgreSQL stops parsing and planning it each time: the order's statements run
+    # thousands of times an hour (bench/lifecycle.py: about a tenth more lifecycles a second). Behind a
+    # pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21), set
+    # HOTLINE_DB_SERVER_SIDE_BINDING=0.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": os.environ.get("HOTLINE_DB_SERVER_SIDE_BINDING", "1") == "1"
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [

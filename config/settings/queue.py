@@ -29,4 +29,4 @@ def huey_settings(url: str, var_dir: Path, *, workers: int = 2) -> dict[str, Any
     if url and not url.startswith("sqlite:///"):
         raise ValueError(f"HOTLINE_QUEUE_URL must be sqlite:///…, redis://… or postgres://…, not {url!r}")
     filename = url.removeprefix("sqlite:///") or str(var_dir / "huey.sqlite3")
-    return {**common, "huey_class": "huey.SqliteHuey", "filename": filename}
+    return {**common, "huey_class": "hotline.core.queue.SqliteHuey", "filename": filename}

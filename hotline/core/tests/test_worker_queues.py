@@ -48,9 +48,13 @@ def _round_trip(huey) -> None:
 
 def test_default_queue_is_a_sqlite_file_and_runs_jobs(tmp_path):
     config = huey_settings("", tmp_path)
-    assert config["huey_class"] == "huey.SqliteHuey"
+    assert config["huey_class"] == "hotline.core.queue.SqliteHuey"
     assert config["filename"] == str(tmp_path / "huey.sqlite3")
-    _round_trip(_huey(config))
+    queue = _huey(config)
+    _round_trip(queue)
+    # Committed as the platform's database is (WAL, synchronous NORMAL), not waiting for the disk each time.
+    assert queue.storage.conn.execute("PRAGMA synchronous").fetchone() == (1,)
+    assert queue.storage.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_unknown_queue_url_is_refused(tmp_path):

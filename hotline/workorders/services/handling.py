@@ -16,7 +16,7 @@ from hotline.sla.limits import Limit
 
 from ..lifecycle import Action
 from ..models import Assignment, Event, ExtensionRequest, WorkOrder
-from .transitions import ASSIGNMENTS, UNITS, _limits, _move, _warn_at, transition
+from .transitions import ASSIGNMENTS, ORDERS, UNITS, _limits, _move, _warn_at, transition
 
 
 def assignments_in(order: WorkOrder, states: Sequence[str]) -> list[Assignment]:
@@ -44,12 +44,42 @@ def open_assignments(order: WorkOrder) -> list[Assignment]:
     return assignments_in(order, [Assignment.State.PENDING, Assignment.State.SIGNED])
 
 
-def assignment_for_actor(order: WorkOrder, actor: User, *, unit: Unit | None = None) -> Assignment:
-    """The active assignment through which ``actor`` acts on ``order``.
+def locked_with_open_assignments(order: WorkOrder) -> tuple[WorkOrder, list[Assignment]]:
+    """The order's row, locked for the rest of the transaction, and its pending and signed assignments
+    with their units, in one statement: what a unit's action reads before it moves the order."""
+    states = [Assignment.State.PENDING, Assignment.State.SIGNED]
+    lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {ORDERS.columns()}, {ASSIGNMENTS.columns()}, {UNITS.columns()} "  # noqa: S608
+        f"FROM {ORDERS.name()} t LEFT JOIN {ASSIGNMENTS.name()} a "
+        f"ON a.order_id = t.id AND a.state IN ({', '.join(['%s'] * len(states))}) "
+        f"LEFT JOIN {UNITS.name()} u ON u.id = a.unit_id "
+        f"WHERE t.id = %s ORDER BY a.round, a.role, a.id{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*states, order.pk])
+        rows = cursor.fetchall()
+    if not rows:
+        raise WorkOrder.DoesNotExist(f"work order {order.pk} does not exist")
+    locked, active = split(rows[0], ORDERS)[0], []
+    for row in rows:
+        _, assignment, assigned_unit = split(row, ORDERS, ASSIGNMENTS, UNITS)
+        if assignment is not None:
+            assignment._state.fields_cache["unit"] = assigned_unit
+            active.append(assignment)
+    return locked, active
+
+
+def assignment_for_actor(
+    order: WorkOrder, actor: User, *, unit: Unit | None = None, active: list[Assignment] | None = None
+) -> Assignment:
+    """The active assignment through which ``actor`` acts on ``order`` (among ``active``, the order's
+    open assignments, when the caller has read them).
 
     Unit staff act for their own unit (a unit leader also for its sub-units); center staff (an admin
     correcting a record) must name the unit, or act for the lead."""
-    active = open_assignments(order)
+    if active is None:
+        active = open_assignments(order)
     if unit is not None:
         active = [a for a in active if a.unit_id == unit.pk]
     if actor.role in (Role.UNIT_HANDLER, Role.UNIT_LEADER):
@@ -85,10 +115,13 @@ def _unit_action(
     changes: dict[str, Any] | None = None,
     guard: Callable[[WorkOrder], None] | None = None,
     assignment: Assignment | None = None,
+    locked: WorkOrder | None = None,
 ) -> tuple[WorkOrder, Assignment, Event]:
-    """Act through the actor's assignment (looked up unless the caller already holds it)."""
+    """Act through the actor's assignment (looked up, with the order locked, unless the caller already
+    holds both)."""
     if assignment is None:
-        assignment = assignment_for_actor(order, actor, unit=unit)
+        locked, active = locked_with_open_assignments(order)
+        assignment = assignment_for_actor(order, actor, unit=unit, active=active)
     if assignment.state not in set(states):
         raise Conflict(
             f"Your assignment is {assignment.get_state_display()}; {Action(action).label} is not possible.",
@@ -107,6 +140,7 @@ def _unit_action(
         data=data,
         changes=changes,
         guard=guard,
+        locked=locked,
     )
     return order, assignment, event
 
@@ -269,7 +303,8 @@ def workorder_contribute(
     if not (text or "").strip():
         raise ValidationFailed("A contribution cannot be empty.", code="text_required")
     with transaction.atomic():
-        assignment = assignment_for_actor(order, actor, unit=unit)
+        locked, active = locked_with_open_assignments(order)
+        assignment = assignment_for_actor(order, actor, unit=unit, active=active)
         if assignment.role != Assignment.Role.ASSIST:
             raise Conflict("Only an assisting unit contributes; the lead unit replies.", code="not_assisting")
         order, assignment, _ = _unit_action(
@@ -279,6 +314,7 @@ def workorder_contribute(
             now=now,
             unit=assignment.unit,
             assignment=assignment,
+            locked=locked,
             version=version,
             states=[Assignment.State.SIGNED],
             comment=text.strip(),
@@ -344,17 +380,19 @@ def workorder_reply(
     if not (text or "").strip():
         raise ValidationFailed("A reply cannot be empty.", code="text_required")
 
-    def assistants_done(locked: WorkOrder) -> None:
-        pending = [a for a in open_assignments(locked) if a.role == Assignment.Role.ASSIST]
-        if pending:
-            raise Conflict(
-                "Assisting units have not contributed yet.",
-                code="assistants_pending",
-                details={"units": [a.unit.name for a in pending]},
-            )
-
     with transaction.atomic():
-        assignment = assignment_for_actor(order, actor, unit=unit)
+        locked, active = locked_with_open_assignments(order)
+
+        def assistants_done(_: WorkOrder) -> None:
+            pending = [a for a in active if a.role == Assignment.Role.ASSIST]
+            if pending:
+                raise Conflict(
+                    "Assisting units have not contributed yet.",
+                    code="assistants_pending",
+                    details={"units": [a.unit.name for a in pending]},
+                )
+
+        assignment = assignment_for_actor(order, actor, unit=unit, active=active)
         if assignment.role != Assignment.Role.LEAD:
             raise Conflict("Only the lead unit replies; assisting units contribute.", code="not_lead")
         order, assignment, _ = _unit_action(
@@ -364,6 +402,7 @@ def workorder_reply(
             now=now,
             unit=assignment.unit,
             assignment=assignment,
+            locked=locked,
             version=version,
             states=[Assignment.State.SIGNED],
             comment=text.strip(),

@@ -39,13 +39,16 @@ def transition(
     data: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
     guard: Callable[[WorkOrder], None] | None = None,
+    locked: WorkOrder | None = None,
 ) -> tuple[WorkOrder, Event]:
     """Move ``order`` by ``action`` and append the event. Must run inside a transaction.
 
     ``changes`` are further fields of the order to set in the same update; ``guard`` runs on the locked,
-    fresh order and raises an ``ApplicationError`` to refuse.
+    fresh order and raises an ``ApplicationError`` to refuse. ``locked``: the order's row as the caller
+    locked it in this transaction (a unit's action reads it with its assignments).
     """
-    locked = ORDERS.locked(order.pk)
+    if locked is None:
+        locked = ORDERS.locked(order.pk)
     if locked is None:
         raise WorkOrder.DoesNotExist(f"work order {order.pk} does not exist")
     if version is not None and locked.version != version:

@@ -9,7 +9,7 @@ import pytest
 from hotline.core.errors import Conflict, Forbidden, ValidationFailed
 from hotline.workorders import services as wo
 from hotline.workorders.lifecycle import Action, Status
-from hotline.workorders.models import Assignment, Event, ExtensionRequest
+from hotline.workorders.models import Assignment, Event, ExtensionRequest, WorkOrder
 
 pytestmark = pytest.mark.django_db
 H = dt.timedelta(hours=1)
@@ -376,3 +376,34 @@ def test_reminder_and_supervision_notice_are_recorded(make_order, city, dispatch
         wo.workorder_supervise(order=order, actor=supervisor, comment="x", unit=city.urban, now=now)
     with pytest.raises(Conflict):  # nothing to remind before dispatch
         wo.workorder_remind(order=make_order(), actor=supervisor, now=now)
+
+
+def test_a_unit_reads_the_order_and_its_open_assignments_in_one_locked_statement(
+    make_order, city, dispatcher, unit_handler, other_handler, now
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hotline.workorders.services.handling import locked_with_open_assignments, open_assignments
+
+    order = wo.workorder_dispatch(
+        order=make_order(), actor=dispatcher, lead=city.water, assists=[city.urban], now=now
+    )
+    with CaptureQueriesContext(connection) as queries:
+        locked, active = locked_with_open_assignments(order)
+    assert len(queries.captured_queries) == 1
+    if connection.features.has_select_for_update_of:
+        assert "FOR UPDATE OF" in queries.captured_queries[0]["sql"]
+    assert locked.pk == order.pk and locked.version == order.version
+    assert sorted((a.unit.name, a.role) for a in active) == [("市城管局", "assist"), ("市水务局", "lead")]
+    assert [a.pk for a in active] == [a.pk for a in open_assignments(order)]  # in the same order
+    with CaptureQueriesContext(connection) as queries:
+        wo.workorder_sign(order=order, actor=unit_handler, now=now)
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    assert len(selects) == 1  # the lock and the assignments together; then an update and an insert
+    # An order with no open assignment still comes back, locked, with none.
+    order = make_order()
+    locked, active = locked_with_open_assignments(order)
+    assert locked.pk == order.pk and active == []
+    with pytest.raises(WorkOrder.DoesNotExist):
+        locked_with_open_assignments(WorkOrder(pk=order.pk + 1000))
