@@ -18,56 +18,57 @@ from ..lifecycle import Action
 from ..models import Assignment, Event, ExtensionRequest, WorkOrder
 from .transitions import ASSIGNMENTS, ORDERS, UNITS, _limits, _move, _warn_at, transition
 
+OPEN_STATES = (Assignment.State.PENDING, Assignment.State.SIGNED)
+_IN_ORDER = "ORDER BY a.round, a.role, a.id"  # the model's order
+
+
+def _with_unit(assignment: Assignment, unit: Unit) -> Assignment:
+    assignment._state.fields_cache["unit"] = unit
+    return assignment
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
 
 def assignments_in(order: WorkOrder, states: Sequence[str]) -> list[Assignment]:
     """The order's assignments in ``states``, each with its unit, in the model's order. By hand-written
-    SQL (``hotline.core.rows``): every action of a unit, and the review of its reply, asks first."""
+    SQL (``hotline.core.rows``): the review of a reply and the actions not taken through
+    ``locked_with_open_assignments`` ask first."""
     sql = (
         f"SELECT {ASSIGNMENTS.columns()}, {UNITS.columns()} FROM {ASSIGNMENTS.name()} a "  # noqa: S608
         f"JOIN {UNITS.name()} u ON u.id = a.unit_id "
-        f"WHERE a.order_id = %s AND a.state IN ({', '.join(['%s'] * len(states))}) "
-        "ORDER BY a.round, a.role, a.id"
+        f"WHERE a.order_id = %s AND a.state IN ({_placeholders(states)}) {_IN_ORDER}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [order.pk, *states])
         rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        assignment, unit = split(row, ASSIGNMENTS, UNITS)
-        assignment._state.fields_cache["unit"] = unit
-        found.append(assignment)
-    return found
+    return [_with_unit(*split(row, ASSIGNMENTS, UNITS)) for row in rows]
 
 
 def open_assignments(order: WorkOrder) -> list[Assignment]:
     """The order's pending and signed assignments, each with its unit."""
-    return assignments_in(order, [Assignment.State.PENDING, Assignment.State.SIGNED])
+    return assignments_in(order, OPEN_STATES)
 
 
 def locked_with_open_assignments(order: WorkOrder) -> tuple[WorkOrder, list[Assignment]]:
     """The order's row, locked for the rest of the transaction, and its pending and signed assignments
     with their units, in one statement: what a unit's action reads before it moves the order."""
-    states = [Assignment.State.PENDING, Assignment.State.SIGNED]
     lock = " FOR UPDATE OF t" if connection.features.has_select_for_update_of else ""
     sql = (
         f"SELECT {ORDERS.columns()}, {ASSIGNMENTS.columns()}, {UNITS.columns()} "  # noqa: S608
         f"FROM {ORDERS.name()} t LEFT JOIN {ASSIGNMENTS.name()} a "
-        f"ON a.order_id = t.id AND a.state IN ({', '.join(['%s'] * len(states))}) "
+        f"ON a.order_id = t.id AND a.state IN ({_placeholders(OPEN_STATES)}) "
         f"LEFT JOIN {UNITS.name()} u ON u.id = a.unit_id "
-        f"WHERE t.id = %s ORDER BY a.round, a.role, a.id{lock}"
+        f"WHERE t.id = %s {_IN_ORDER}{lock}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*states, order.pk])
+        cursor.execute(sql, [*OPEN_STATES, order.pk])
         rows = cursor.fetchall()
     if not rows:
         raise WorkOrder.DoesNotExist(f"work order {order.pk} does not exist")
-    locked, active = split(rows[0], ORDERS)[0], []
-    for row in rows:
-        _, assignment, assigned_unit = split(row, ORDERS, ASSIGNMENTS, UNITS)
-        if assignment is not None:
-            assignment._state.fields_cache["unit"] = assigned_unit
-            active.append(assignment)
-    return locked, active
+    found = [split(row, ORDERS, ASSIGNMENTS, UNITS) for row in rows]
+    return found[0][0], [_with_unit(assignment, unit) for _, assignment, unit in found if assignment]
 
 
 def assignment_for_actor(

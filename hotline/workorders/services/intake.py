@@ -123,8 +123,8 @@ def workorder_intake(
             events.append(
                 _new_event(order, action=Action.ACCEPT, actor=actor, now=now, from_status=Status.RECEIVED)
             )
-        # The number as late as possible: its upsert locks the day's sequence row until commit, and
-        # concurrent intakes wait for that lock.
+        # The number as late as possible: on SQLite its upsert takes the day's counter row, and on
+        # PostgreSQL the day's first intake writes that row; either holds it until commit.
         order.number = next_number(now)
         ORDERS.insert([order])
         EVENTS.insert(events)
