@@ -15,6 +15,8 @@ an agent and its API token. Then, against `hotline serve`'s gunicorn command lin
 Every request carries an Idempotency-Key; 5 % of them are sent again after their answer (a client
 that lost the answer) and a request that times out is retried with the same key. At the end the run
 counts orders per key: lost (acknowledged but missing) and duplicated (more than one order) must be 0.
+The sustained phase also prints the CPU each create cost the server, the PostgreSQL processes and the
+clients (all share the machine's cores), so a run shows which of them the rate is waiting on.
 Figures only: nothing here passes or fails.
 """
 
@@ -101,6 +103,7 @@ def closed_loop(args: tuple[int, str, float, int, str]) -> dict[str, Any]:
     end = time.monotonic() + seconds
     latencies, acked, statuses = [], [], {}
     n = 0
+    cpu = time.process_time()
     while time.monotonic() < end:
         key = f"{run}-c{seed}-{n}"
         n += 1
@@ -113,7 +116,7 @@ def closed_loop(args: tuple[int, str, float, int, str]) -> dict[str, Any]:
             if rng.random() < RETRY_SHARE:  # the answer was "lost": send it again
                 again = client.post(key)
                 statuses[again + 1000] = statuses.get(again + 1000, 0) + 1
-    return {"latencies": latencies, "acked": acked, "statuses": statuses}
+    return {"latencies": latencies, "acked": acked, "statuses": statuses, "cpu": time.process_time() - cpu}
 
 
 def open_loop(args: tuple[int, str, list[float], int, str]) -> dict[str, Any]:
@@ -173,6 +176,23 @@ def server_cpu_seconds(master: int) -> float:
         except OSError:
             continue
         if int(entry) == master or int(fields[1]) == master:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU of every PostgreSQL process on the machine (from /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if "(postgres)" in stat or "(postmaster)" in stat:
+            fields = stat.rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
 
@@ -238,6 +258,26 @@ def raw_worker(args: tuple[str, str, float, int]) -> int:
     return done
 
 
+def server_argv(opts: argparse.Namespace) -> list[str]:
+    """``hotline serve``'s gunicorn command line (without its collectstatic and preload)."""
+    return [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{opts.port}",
+        "--workers",
+        str(opts.workers),
+        "--threads",
+        "2",
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "60",
+    ]
+
+
 def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-api-{name}-"))
     env = {**os.environ, **production_env(workdir), "HOTLINE_DB_CONN_MAX_AGE": "600"}
@@ -278,22 +318,7 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     token = prepare(env)
     server_log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{opts.port}",
-            "--workers",
-            str(opts.workers),
-            "--threads",
-            "2",
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "60",
-        ],
+        server_argv(opts),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -308,12 +333,14 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
             wait_until_warm(opts.port, opts.workers, pool)
             pool.map(closed_loop, [(opts.port, token, 5.0, 1000 + i, run + "w") for i in range(opts.clients)])
             cpu_before = server_cpu_seconds(server.pid)
+            pg_before = postgres_cpu_seconds()
             started = time.monotonic()
             closed = pool.map(
                 closed_loop, [(opts.port, token, opts.seconds, i, run) for i in range(opts.clients)]
             )
             closed_elapsed = time.monotonic() - started
             server_cpu = server_cpu_seconds(server.pid) - cpu_before
+            pg_cpu = postgres_cpu_seconds() - pg_before
             total = int(opts.rate * opts.seconds)
             start_at = time.time() + 1.0
             schedule = [start_at + i / opts.rate for i in range(total)]
@@ -356,6 +383,10 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         "server_cpu_ms_per_create": round(
             1000 * server_cpu / max(1, sum(len(p["acked"]) for p in closed)), 1
         ),
+        "client_cpu_ms_per_create": round(
+            1000 * sum(p["cpu"] for p in closed) / max(1, sum(len(p["acked"]) for p in closed)), 2
+        ),
+        "postgres_cpu_ms_per_create": round(1000 * pg_cpu / max(1, sum(len(p["acked"]) for p in closed)), 2),
         "raw_sql_orders_per_s": round(sum(raw_counts) / opts.seconds, 1),
         "acknowledged": len(acked),
         "lost": sum(1 for key in acked if counted.get(key, 0) == 0),

@@ -40,10 +40,12 @@ class _Batch:
 
     def __init__(self) -> None:
         self.event_ids: list[int] = []
+        self.queued = False
 
     def __call__(self) -> None:
         from .tasks import deliver_events
 
+        self.queued = True  # later events start a batch of their own (a test runs callbacks early)
         deliver_events(self.event_ids)
 
 
@@ -55,7 +57,7 @@ def deliver_after_commit(event: Event) -> None:
     # Join the batch of the same savepoint, so a rollback to a savepoint drops exactly its own events.
     here = set(connection.savepoint_ids)
     for savepoints, callback, _robust in reversed(connection.run_on_commit):
-        if isinstance(callback, _Batch) and savepoints == here:
+        if isinstance(callback, _Batch) and savepoints == here and not callback.queued:
             callback.event_ids.append(event.pk)
             return
     batch = _Batch()

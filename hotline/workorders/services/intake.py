@@ -87,7 +87,10 @@ def workorder_intake(
         raise Forbidden("Only staff accept requests at intake.", code="action_not_permitted")
     if caller.anonymous and caller.phone:
         caller = Caller(company=caller.company, anonymous=True, confidential=caller.confidential)
-    with transaction.atomic():
+    # Inside a caller's transaction (an API request's idempotency record, a channel's inbound message),
+    # intake joins it without a savepoint: nothing below raises but the database, and every caller that
+    # recovers from a database error opens its own atomic block around this call.
+    with transaction.atomic(savepoint=False):
         order = WorkOrder(
             status=Status.RECEIVED,
             channel=channel,
