@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -164,37 +165,31 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
     raise RuntimeError("the server did not start")
 
 
-def server_cpu_seconds(master: int) -> float:
-    """User + system CPU of the gunicorn master and its workers (from /proc), in seconds."""
+def cpu_seconds(picks: Callable[[int, int, str], bool]) -> float:
+    """User + system CPU (from /proc), in seconds, of the processes ``picks(pid, parent, name)`` keeps."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            name, rest = Path(f"/proc/{entry}/stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
             continue
-        if int(entry) == master or int(fields[1]) == master:  # fields[1] is the parent pid
+        fields = rest.split()
+        if picks(int(entry), int(fields[1]), name):  # fields[1] is the parent pid
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+def server_cpu_seconds(master: int) -> float:
+    """The gunicorn master and its workers."""
+    return cpu_seconds(lambda pid, parent, _name: master in (pid, parent))
 
 
 def postgres_cpu_seconds() -> float:
-    """User + system CPU of every PostgreSQL process on the machine (from /proc), in seconds."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        if "(postgres)" in stat or "(postmaster)" in stat:
-            fields = stat.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+    """Every PostgreSQL process on the machine."""
+    return cpu_seconds(lambda _pid, _parent, name: name in ("postgres", "postmaster"))
 
 
 def healthz_round(args: tuple[int, int]) -> float:
@@ -258,26 +253,6 @@ def raw_worker(args: tuple[str, str, float, int]) -> int:
     return done
 
 
-def server_argv(opts: argparse.Namespace) -> list[str]:
-    """``hotline serve``'s gunicorn command line (without its collectstatic and preload)."""
-    return [
-        PYTHON,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{opts.port}",
-        "--workers",
-        str(opts.workers),
-        "--threads",
-        "2",
-        "--access-logfile",
-        "-",
-        "--timeout",
-        "60",
-    ]
-
-
 def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-api-{name}-"))
     env = {**os.environ, **production_env(workdir), "HOTLINE_DB_CONN_MAX_AGE": "600"}
@@ -318,7 +293,22 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     token = prepare(env)
     server_log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(
-        server_argv(opts),
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{opts.port}",
+            "--workers",
+            str(opts.workers),
+            "--threads",
+            "2",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -365,6 +355,7 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     for part in closed + opened:
         for code, n in part["statuses"].items():
             statuses[int(code)] = statuses.get(int(code), 0) + n
+    created = max(1, sum(len(p["acked"]) for p in closed))
     sustained = sum(len(p["acked"]) for p in closed) / closed_elapsed
     closed_lat = [x for p in closed for x in p["latencies"]]
     open_lat = [x for p in opened for x in p["latencies"]]
@@ -380,13 +371,9 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         "fixed_p50_ms": round(percentile(open_lat, 0.5) * 1000, 1),
         "fixed_p99_ms": round(percentile(open_lat, 0.99) * 1000, 1),
         "fixed_mean_ms": round(statistics.fmean(open_lat) * 1000, 1) if open_lat else None,
-        "server_cpu_ms_per_create": round(
-            1000 * server_cpu / max(1, sum(len(p["acked"]) for p in closed)), 1
-        ),
-        "client_cpu_ms_per_create": round(
-            1000 * sum(p["cpu"] for p in closed) / max(1, sum(len(p["acked"]) for p in closed)), 2
-        ),
-        "postgres_cpu_ms_per_create": round(1000 * pg_cpu / max(1, sum(len(p["acked"]) for p in closed)), 2),
+        "server_cpu_ms_per_create": round(1000 * server_cpu / created, 1),
+        "client_cpu_ms_per_create": round(1000 * sum(p["cpu"] for p in closed) / created, 2),
+        "postgres_cpu_ms_per_create": round(1000 * pg_cpu / created, 2),
         "raw_sql_orders_per_s": round(sum(raw_counts) / opts.seconds, 1),
         "acknowledged": len(acked),
         "lost": sum(1 for key in acked if counted.get(key, 0) == 0),
