@@ -1,0 +1,122 @@
+"""``hotline serve`` started as in production: the real server, its workers, the production settings."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+HOTLINE = Path(sys.executable).with_name("hotline")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(port: int, path: str, method: str = "GET", body: bytes | None = None) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+    response = conn.getresponse()
+    response.body = response.read()  # type: ignore[attr-defined]
+    conn.close()
+    return response
+
+
+def children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == pid:
+                children.append(int(entry.name))
+    return children
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    if not HOTLINE.exists():
+        pytest.skip("the hotline console script is not installed in this environment")
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "HOTLINE_SECRET_KEY": "serve-test-" + "x" * 40,
+        "HOTLINE_HTTPS": "0",
+        "HOTLINE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+    }
+
+
+def test_serve_answers_pages_static_files_and_the_api_with_several_workers(production_env):
+    migrate = subprocess.run(
+        [str(HOTLINE), "migrate", "-v0"], env=production_env, cwd=ROOT, capture_output=True, timeout=300
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [str(HOTLINE), "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        env=production_env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+            try:
+                health = get(port, "/healthz")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        assert health.status == 200
+        assert json.loads(health.body)["database"]["status"] == "ok"  # type: ignore[attr-defined]
+
+        login = get(port, "/accounts/login/")
+        assert login.status == 200
+        page = login.body.decode()  # type: ignore[attr-defined]
+        assert "<form" in page
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)
+        assert stylesheet, "the login page links no stylesheet"
+        static = get(port, stylesheet.group(1))
+        assert static.status == 200 and len(static.body) > 100  # type: ignore[attr-defined]
+
+        refused = get(port, "/api/v1/workorders", "POST", b'{"title": "x"}')
+        assert refused.status == 401
+        assert json.loads(refused.body)["code"]  # type: ignore[attr-defined]
+
+        # the server runs the two workers asked for, as processes of its own
+        assert len(children_of(server.pid)) >= 2
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    assert server.returncode is not None
+
+
+def test_serve_refuses_no_workers(production_env):
+    result = subprocess.run(
+        [str(HOTLINE), "serve", "--workers", "0"],
+        env=production_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "--workers must be at least 1" in result.stderr
