@@ -64,15 +64,21 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hotline.workbench.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hotline.workbench.middleware.IdleLogoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hotline.core.middleware.PageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# Run by PageMiddleware, in this order, for every request but the JSON API's and Open311's (see
+# hotline/core/middleware.py). Messages and axes stay in MIDDLEWARE, where the admin's and axes' own
+# checks look for them.
+PAGE_MIDDLEWARE = [
+    "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
