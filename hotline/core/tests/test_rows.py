@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext_lazy
 
 from hotline.conftest import City, MakeOrder
 from hotline.core.rows import Table
@@ -62,6 +63,21 @@ def test_a_row_inserted_here_reads_back_as_the_orm_would_have_written_it(
     assert read_mine.confidential is True and read_mine.solved is None
     assert read_mine.latitude == Decimal("30.123456")
     assert read_mine.received_at == now
+
+
+def test_values_the_fields_must_convert_are_converted_as_the_orm_converts_them(
+    city: City, agent: User, now: dt.datetime
+) -> None:
+    """Values of the exact plain types go to the database as they are; anything else (a lazy translation,
+    a number given as text, a model instance's key as text) through the field's own preparation."""
+    odd: dict[str, Any] = {"title": gettext_lazy("Water"), "version": "3", "created_by_id": str(agent.pk)}
+    mine = _order(city, agent, now, **odd)
+    theirs = _order(city, agent, now, number="20261202000002", **odd)
+    ORDERS.insert([mine])
+    theirs.save()
+    read_mine, read_theirs = WorkOrder.objects.get(pk=mine.pk), WorkOrder.objects.get(pk=theirs.pk)
+    assert _columns(read_mine) == {**_columns(read_theirs), "id": mine.pk, "number": "20261202000001"}
+    assert read_mine.title == "Water" and read_mine.version == 3 and read_mine.created_by_id == agent.pk
 
 
 def test_several_rows_in_one_statement_get_their_own_keys_in_order(
