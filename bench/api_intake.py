@@ -1,12 +1,13 @@
 """API intake benchmark: concurrent clients create orders through ``POST /api/v1/workorders`` against the
-production server setup (gunicorn, several workers, ``config.settings.production``) over loopback.
+production server setup (``hotline serve``'s granian, several workers, ``config.settings.production``)
+over loopback.
 
     .venv/bin/python bench/api_intake.py [--backend sqlite|postgres|both] [--seconds 20] [--rate 150]
                                          [--clients 16] [--workers N] [--port 8040]
 
 For each backend: a fresh database (a temporary SQLite file; the database `h4_bench` on the PostgreSQL at
 $BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/h4_bench), migrated, with a center,
-an agent and its API token. Then, against `hotline serve`'s gunicorn command line:
+an agent and its API token. Then, against `hotline serve`'s command line (``server_argv``):
   1. sustained: --clients concurrent keep-alive clients create orders as fast as they can for --seconds;
   2. fixed load: requests are sent at --rate per second (open loop, on a schedule) for --seconds; the
      latency of each is measured from its scheduled time, so queueing counts;
@@ -16,7 +17,9 @@ Every request carries an Idempotency-Key; 5 % of them are sent again after their
 that lost the answer) and a request that times out is retried with the same key. At the end the run
 counts orders per key: lost (acknowledged but missing) and duplicated (more than one order) must be 0.
 The sustained phase also prints the CPU each create cost the server, the PostgreSQL processes and the
-clients (all share the machine's cores), so a run shows which of them the rate is waiting on.
+clients (all share the machine's cores), so a run shows which of them the rate is waiting on, and the
+time of a fixed Python loop just before and after it (``machine_probe_ms_before_after``), which shows
+how fast the machine was: lower is faster.
 Figures only: nothing here passes or fails.
 """
 
@@ -48,7 +51,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 RETRY_SHARE = 0.05
 sys.path.insert(0, str(ROOT))
-from hotline.core.management.commands.serve import default_workers  # noqa: E402 (after the path)
+from hotline.core.management.commands.serve import (  # noqa: E402 (after the path)
+    default_workers,
+    server_argv,
+)
 
 
 def body_for(key: str) -> bytes:
@@ -142,6 +148,18 @@ def open_loop(args: tuple[int, str, list[float], int, str]) -> dict[str, Any]:
     return {"latencies": latencies, "acked": acked, "statuses": statuses}
 
 
+def machine_probe_ms() -> float:
+    """The fastest of three runs of a fixed pure-Python loop, in ms: how fast this machine's cores are
+    at the moment (on the shared machines here the same run has swung by half within an hour), so that
+    runs of different times can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -183,7 +201,7 @@ def cpu_seconds(picks: Callable[[int, int, str], bool]) -> float:
 
 
 def server_cpu_seconds(master: int) -> float:
-    """The gunicorn master and its workers."""
+    """The server's main process and its workers."""
     return cpu_seconds(lambda pid, parent, _name: master in (pid, parent))
 
 
@@ -293,22 +311,7 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     token = prepare(env)
     server_log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{opts.port}",
-            "--workers",
-            str(opts.workers),
-            "--threads",
-            "2",
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "60",
-        ],
+        server_argv(host="127.0.0.1", port=opts.port, workers=opts.workers, threads=2),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -322,6 +325,7 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         with ctx.Pool(opts.clients) as pool:
             wait_until_warm(opts.port, opts.workers, pool)
             pool.map(closed_loop, [(opts.port, token, 5.0, 1000 + i, run + "w") for i in range(opts.clients)])
+            probe_before = machine_probe_ms()
             cpu_before = server_cpu_seconds(server.pid)
             pg_before = postgres_cpu_seconds()
             started = time.monotonic()
@@ -331,6 +335,7 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
             closed_elapsed = time.monotonic() - started
             server_cpu = server_cpu_seconds(server.pid) - cpu_before
             pg_cpu = postgres_cpu_seconds() - pg_before
+            probe_after = machine_probe_ms()
             total = int(opts.rate * opts.seconds)
             start_at = time.time() + 1.0
             schedule = [start_at + i / opts.rate for i in range(total)]
@@ -375,6 +380,7 @@ def run_backend(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         "client_cpu_ms_per_create": round(1000 * sum(p["cpu"] for p in closed) / created, 2),
         "postgres_cpu_ms_per_create": round(1000 * pg_cpu / created, 2),
         "raw_sql_orders_per_s": round(sum(raw_counts) / opts.seconds, 1),
+        "machine_probe_ms_before_after": [probe_before, probe_after],
         "acknowledged": len(acked),
         "lost": sum(1 for key in acked if counted.get(key, 0) == 0),
         "duplicated": sum(1 for n in counted.values() if n > 1),
@@ -424,7 +430,7 @@ def main() -> None:
     opts.redis = opts.queue == "redis"
     backends = ["postgres", "sqlite"] if opts.backend == "both" else [opts.backend]
     print(
-        f"machine: {os.cpu_count()} cores; gunicorn {opts.workers} workers × 2 threads; {opts.clients} clients; "
+        f"machine: {os.cpu_count()} cores; granian {opts.workers} workers × 2 threads; {opts.clients} clients; "
         f"queue {opts.queue}"
     )
     for name in backends:
