@@ -27,7 +27,8 @@ def default_workers() -> int:
     """One worker process per core and one more, each with two threads (``--threads``): a request is
     mostly Python on the CPU, and the threads overlap its waits on the database. On the 2-core benchmark
     machine, three workers created 315-329 orders a second through the API where four (two per core,
-    the usual advice for single-threaded workers) created 280-290 (bench/api_intake.py, 2026-12-02)."""
+    the usual advice for single-threaded workers) created 280-290 (bench/api_intake.py, 2026-12-02, then
+    with gunicorn)."""
     return (os.cpu_count() or 1) + 1
 
 
