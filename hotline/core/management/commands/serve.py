@@ -32,9 +32,9 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) + 1
 
 
-def server_argv(*, host: str, port: int, workers: int, threads: int, access_log: bool = True) -> list[str]:
+def server_argv(*, host: str, port: int, workers: int, threads: int) -> list[str]:
     """The server's command line; bench/api_intake.py measures exactly this one."""
-    argv = [
+    return [
         sys.executable,
         "-m",
         "granian",
@@ -52,10 +52,9 @@ def server_argv(*, host: str, port: int, workers: int, threads: int, access_log:
         "--respawn-failed-workers",
         "--workers-kill-timeout",
         "30",
+        "--access-log",
+        APPLICATION,
     ]
-    if access_log:
-        argv.append("--access-log")
-    return [*argv, APPLICATION]
 
 
 class Command(BaseCommand):
