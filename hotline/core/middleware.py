@@ -2,9 +2,10 @@
 
 ``PageMiddleware`` stands in ``MIDDLEWARE`` for the chain ``settings.PAGE_MIDDLEWARE`` (slash redirects,
 framing, the content security policy, htmx). Requests to the JSON API and Open311 (``MACHINE_PREFIXES``)
-skip that chain: none of it applies to a JSON or XML answer, and it took a tenth of the Python calls of
-an API create (django-csp alone builds its policy anew for every response). Their answers still get the two headers that matter for a document
-a browser might be tricked into opening: a policy that allows nothing, and no framing.
+skip that chain: none of it applies to a JSON or XML answer, and it made 8 % of the Python calls of an
+API create (django-csp builds its policy anew for every response). Their answers still get the two
+headers that matter for a document a browser might be tricked into opening: a policy that allows
+nothing, and no framing.
 
 Only middleware that works through ``__call__``, ``process_request`` and ``process_response`` can be in
 the chain: Django collects ``process_view`` and the other hooks from ``MIDDLEWARE`` itself, so a member
