@@ -157,7 +157,8 @@ class Table(Generic[M]):
 # Field classes whose preparation for the database (pre_save, then get_db_prep_save) gives back a value of
 # these exact types unchanged; any other value takes the field's own way. Subclasses are not listed: they
 # may prepare differently. Integer columns are not either: on psycopg 3 Django gives their values the
-# column's own integer type. Preparing every field of an order was a tenth of an API create's CPU.
+# column's own integer type. Preparing every field of an order was a tenth of an API create's profiled
+# time.
 _PLAIN: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
     models.CharField: (str, type(None)),
     models.TextField: (str, type(None)),
@@ -175,7 +176,7 @@ def _plain_types(field: models.Field[Any, Any]) -> tuple[type, ...]:
 def _real(connection: BaseDatabaseWrapper) -> BaseDatabaseWrapper:
     """The default connection itself rather than ``django.db.connection``, its proxy: every attribute read
     through the proxy is a lookup in a context-local store, and writing one order's fields read it about
-    fifty times (a twentieth of an API create's CPU)."""
+    fifty times (a twentieth of an API create's profiled time)."""
     return connections[DEFAULT_DB_ALIAS] if connection is default_connection else connection
 
 
