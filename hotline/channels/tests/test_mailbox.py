@@ -93,7 +93,7 @@ def test_a_failing_smtp_server_is_retried(city, now, settings, django_capture_on
 
     settings.HOTLINE_CHANNELS_MAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.HOTLINE_CHANNELS_SMTP_HOST = "127.0.0.1"
-    from .mailservers import free_port
+    from hotline.core.testing import free_port
 
     settings.HOTLINE_CHANNELS_SMTP_PORT = free_port()  # nothing listens there
     with django_capture_on_commit_callbacks(execute=True):
